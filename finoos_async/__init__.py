@@ -1,0 +1,90 @@
+"""finoos_async: the async Python SDK for the finoOS v1 banking API.
+
+Runs on asyncio and trio. Start with ``AsyncFino``::
+
+    async with AsyncFino(name="…", secret="…") as fino:
+        user = await fino.users.create(type="person")
+"""
+
+from ._client import PRODUCTION_BASE_URL, TEST_BASE_URL, AsyncFino
+from ._context import CallContext, request_context
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConflictError,
+    DecodeError,
+    FinoError,
+    InternalServerError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from ._middleware import CallNext, Middleware
+from ._models.banking import (
+    Account,
+    AccountType,
+    Bank,
+    Code,
+    ConnectSession,
+    CounterPart,
+    Interval,
+    Login,
+    Logo,
+    Security,
+    StandingOrder,
+    Tag,
+    Transaction,
+)
+from ._models.users import Settings, User, UserType
+from ._options import BankingCallOptions, CallOptions
+from ._response import RawResponse
+from ._version import __version__
+
+__all__ = [
+    "PRODUCTION_BASE_URL",
+    "TEST_BASE_URL",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "Account",
+    "AccountType",
+    "AsyncFino",
+    "AuthenticationError",
+    "BadRequestError",
+    "Bank",
+    "BankingCallOptions",
+    "CallContext",
+    "CallNext",
+    "CallOptions",
+    "ClientClosedError",
+    "Code",
+    "ConflictError",
+    "ConnectSession",
+    "CounterPart",
+    "DecodeError",
+    "FinoError",
+    "InternalServerError",
+    "Interval",
+    "InvalidInputError",
+    "Login",
+    "Logo",
+    "Middleware",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RawResponse",
+    "Security",
+    "Settings",
+    "StandingOrder",
+    "Tag",
+    "Transaction",
+    "User",
+    "UserType",
+    "__version__",
+    "request_context",
+]

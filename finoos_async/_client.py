@@ -1,0 +1,606 @@
+"""``AsyncFino``: owns the HTTP client, the background token renewal and the pipeline.
+
+One call is: resolve its options once (request id, API version, User-IP,
+timeout, deadline), then attempt it until it succeeds or the retry policy says
+stop. Each attempt gets a valid token, builds the request and runs it through
+the middleware chain to the transport. All of it runs inside the call's
+deadline, so nothing outlives it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import logging
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
+
+import anyio
+import attrs
+import cattrs
+import httpx
+
+from . import _json
+from ._auth import TokenManager
+from ._call import Call, Outcome
+from ._context import current_context
+from ._converter import make_converter
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ClientClosedError,
+    DecodeError,
+    FinoError,
+    InvalidInputError,
+    RateLimitError,
+    status_error_class,
+)
+from ._middleware import (
+    CALL_EXTENSION,
+    ApiVersionMiddleware,
+    CallHeaders,
+    Middleware,
+    compose,
+    request_id_middleware,
+    user_ip_middleware,
+)
+from ._models.auth import TokenPair
+from ._options import BANKING_OPTION_NAMES, CALL_OPTION_NAMES, CallOptions, TimeoutTypes
+from ._resources.banking import Banking
+from ._resources.raw import WithRawResponse
+from ._resources.settings import SettingsResource
+from ._resources.users import Users
+from ._retry import RetryPolicy, parse_retry_after, request_may_have_arrived
+from ._validation import check_header_value, check_ip, is_loopback_host
+
+__all__ = ["PRODUCTION_BASE_URL", "TEST_BASE_URL", "AsyncFino"]
+
+logger = logging.getLogger("finoos_async")
+
+T = TypeVar("T")
+
+#: The production API.
+PRODUCTION_BASE_URL = "https://os.fino.cloud/api/v1"
+#: The vendor's test environment.
+TEST_BASE_URL = "https://os.test.fino.cloud/api/v1"
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_REFRESH_MARGIN = 30.0
+
+_SNIPPET = 200
+
+
+class _State(enum.Enum):
+    UNOPENED = 1
+    OPENED = 2
+    CLOSED = 3
+
+
+@attrs.frozen
+class _Resolved:
+    headers: CallHeaders
+    extra_headers: Mapping[str, str]
+    timeout: TimeoutTypes
+    deadline: float | None
+    max_retries: int
+
+
+@attrs.define
+class _Progress:
+    attempts: int = 0
+    maybe_sent: bool = False
+
+
+class AsyncFino:
+    """The finoOS v1 client. Use it as an async context manager::
+
+        async with AsyncFino(name="…", secret="…") as fino:
+            user = await fino.users.create(type="person")
+            logins = await fino.banking.get_logins(user.id)
+
+    Entering it starts the background token renewal; leaving it stops the task
+    and closes the HTTP client it created. A client is entered once: using it
+    before, or after, raises ``ClientClosedError``.
+
+    Args:
+        name: Your finoOS name; defaults to ``$FINOOS_NAME``.
+        secret: Your finoOS secret; defaults to ``$FINOOS_SECRET``. Never logged or shown.
+        base_url: ``PRODUCTION_BASE_URL``, ``TEST_BASE_URL``, a sandbox URL, or
+            ``$FINOOS_BASE_URL``; production when none is given. Must be https
+            unless the host is a loopback one.
+        api_version: Pin the ``API-Version`` header (``YYYY-MM-DD``) on every call.
+        timeout: Per-attempt timeout in seconds, or an ``httpx.Timeout``.
+        deadline: Default bound in seconds on a whole call (retries and waits included).
+        max_retries: Retries after the first attempt, where retrying is safe.
+        max_retry_after: Longest ``Retry-After`` waited out; longer ones raise.
+        middleware: Callables ``async (request, call_next) -> response``, outermost first.
+        http_client: Your own ``httpx.AsyncClient``; you open and close it.
+        transport: An httpx transport for the client we create (for example the
+            sandbox's in-process ``Sandbox.transport()``).
+        refresh_margin: Seconds before access-token expiry to renew it in the background.
+        strict: Raise ``DecodeError`` on unknown fields or enum values instead of keeping them.
+        clock: A monotonic clock in seconds for token expiry; for tests.
+
+    Raises:
+        InvalidInputError: Missing credentials or a bad option.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        secret: str | None = None,
+        base_url: str | None = None,
+        api_version: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_after: float = 60.0,
+        middleware: Sequence[Middleware] = (),
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        strict: bool = False,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        name = name if name is not None else os.environ.get("FINOOS_NAME")
+        secret = secret if secret is not None else os.environ.get("FINOOS_SECRET")
+        if not name or not secret:
+            raise InvalidInputError(
+                "finoOS credentials are missing: pass name= and secret= "
+                "or set FINOOS_NAME and FINOOS_SECRET"
+            )
+        if http_client is not None and transport is not None:
+            raise InvalidInputError("pass either http_client or transport, not both")
+        if api_version is not None:
+            check_header_value("api_version", api_version)
+        _check_retries(max_retries)
+        _check_non_negative("max_retry_after", max_retry_after)
+        _check_non_negative("refresh_margin", refresh_margin)
+        if deadline is not None:
+            _check_positive("deadline", deadline)
+
+        self._name = name
+        self._secret = secret
+        self.base_url = _check_base_url(
+            base_url or os.environ.get("FINOOS_BASE_URL") or PRODUCTION_BASE_URL
+        )
+        self.api_version = api_version
+        self._timeout = timeout
+        self._deadline = deadline
+        self._retry = RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after)
+        self._refresh_margin = refresh_margin
+        self._clock = clock or time.monotonic
+        self._converter = make_converter(strict=strict)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._api_version_mw = ApiVersionMiddleware()
+        self._handler = compose(
+            [request_id_middleware, self._api_version_mw, user_ip_middleware, *middleware],
+            self._http.send,
+        )
+        self._state = _State.UNOPENED
+        self._lifespan: contextlib.AbstractAsyncContextManager[AsyncFino] | None = None
+        self._tokens: TokenManager | None = None
+
+        self.users = Users(self)
+        """Create, get and delete users, and grant them scopes."""
+        self.banking = Banking(self)
+        """Connect bank logins and read or replace them."""
+        self.settings = SettingsResource(self)
+        """The account's settings."""
+        self.with_raw_response = WithRawResponse(self)
+        """The same methods, returning a ``RawResponse`` with status, headers and attempts."""
+
+    def __repr__(self) -> str:
+        state = self._state.name.lower()
+        return f"<AsyncFino base_url={self.base_url!r} name={self._name!r} secret=*** {state}>"
+
+    @property
+    def server_api_version(self) -> str | None:
+        """The ``API-Version`` the server last answered with (``None`` before any call)."""
+        return self._api_version_mw.server_version
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> AsyncFino:
+        if self._state is _State.OPENED:
+            raise ClientClosedError("AsyncFino is already open; it cannot be entered twice")
+        if self._state is _State.CLOSED:
+            raise ClientClosedError("AsyncFino is closed; create a new client to reconnect")
+        lifespan = self._run()
+        client = await lifespan.__aenter__()
+        self._lifespan = lifespan
+        return client
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        lifespan, self._lifespan = self._lifespan, None
+        assert lifespan is not None, "__aexit__ without __aenter__"
+        return await lifespan.__aexit__(*exc_info)
+
+    @contextlib.asynccontextmanager
+    async def _run(self) -> AsyncIterator[AsyncFino]:
+        self._state = _State.OPENED
+        self._tokens = TokenManager(
+            authenticate=self._authenticate,
+            refresh=self._refresh,
+            clock=self._clock,
+            refresh_margin=self._refresh_margin,
+        )
+        try:
+            async with anyio.create_task_group() as task_group:
+                await task_group.start(self._tokens.run_renewal)
+                try:
+                    yield self
+                finally:
+                    task_group.cancel_scope.cancel()
+        finally:
+            self._state = _State.CLOSED
+            if self._owns_http:
+                with anyio.CancelScope(shield=True):
+                    await self._http.aclose()
+
+    def _check_open(self) -> TokenManager:
+        if self._state is _State.UNOPENED:
+            raise ClientClosedError(
+                "AsyncFino is not open; use it as `async with AsyncFino(...) as fino:`"
+            )
+        if self._state is _State.CLOSED or self._tokens is None:
+            raise ClientClosedError("AsyncFino is closed; create a new client to reconnect")
+        return self._tokens
+
+    # -- escape hatch ------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        repeatable: bool | None = None,
+        user_ip: str | None = None,
+        **options: Any,
+    ) -> httpx.Response:
+        """Call any finoOS route through the same pipeline as the typed methods.
+
+        Authentication, middleware, retries, deadlines and errors behave exactly
+        as for typed methods. ``path`` is relative to ``base_url`` and is sent
+        as given: percent-encode ids yourself.
+
+        Args:
+            method: The HTTP method.
+            path: The route, for example ``"/users/abc/banking/logins"``.
+            json: A body to send as JSON (``Decimal`` stays exact).
+            params: Query parameters.
+            repeatable: Whether repeating the call is harmless; by default GET,
+                HEAD, OPTIONS, PUT and DELETE are, POST and PATCH are not.
+            user_ip: The end user's IP, sent as ``User-IP``.
+            **options: ``CallOptions``.
+
+        Returns:
+            The successful ``httpx.Response`` (body read).
+        """
+        method = method.upper()
+        if not path.startswith("/"):
+            raise InvalidInputError(f"path must start with '/', got {path!r}")
+        check_header_value("path", path)
+        if repeatable is None:
+            repeatable = method in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
+        if user_ip is not None:
+            options["user_ip"] = user_ip
+        call = Call(
+            method=method,
+            path=path,
+            json=json,
+            has_body=json is not None,
+            params=params,
+            repeatable=repeatable,
+            banking=user_ip is not None,
+        )
+        outcome = await self.execute(call, cast(CallOptions, options))
+        return outcome.response
+
+    # -- the pipeline -------------------------------------------------------------------------
+
+    async def execute(self, call: Call, options: Mapping[str, Any]) -> Outcome:
+        """Run one logical call: every attempt, inside its deadline."""
+        tokens = self._check_open()
+        resolved = self._resolve(call, options)
+        progress = _Progress()
+        if resolved.deadline is None:
+            return await self._attempt_until_done(call, resolved, tokens, progress)
+        with anyio.move_on_after(resolved.deadline):
+            return await self._attempt_until_done(call, resolved, tokens, progress)
+        raise APITimeoutError(
+            f"{call.method} {call.path} did not complete within its deadline of "
+            f"{resolved.deadline:g}s",
+            request_id=resolved.headers.request_id,
+            attempts=progress.attempts,
+            request_sent=progress.maybe_sent,
+        )
+
+    def _resolve(self, call: Call, options: Mapping[str, Any]) -> _Resolved:
+        allowed = BANKING_OPTION_NAMES if call.banking else CALL_OPTION_NAMES
+        unknown = set(options) - allowed
+        if unknown:
+            raise TypeError(f"unexpected call option(s): {', '.join(sorted(unknown))}")
+        context = current_context()
+
+        request_id = options.get("request_id") or context.request_id
+        if request_id is None:
+            request_id = f"{context.request_id_prefix or ''}{uuid.uuid4()}"
+        check_header_value("request_id", request_id)
+        api_version = options.get("api_version") or context.api_version or self.api_version
+        if api_version is not None:
+            check_header_value("api_version", api_version)
+        user_ip = None
+        if call.banking:
+            user_ip = options.get("user_ip") or context.user_ip
+            if user_ip is not None:
+                check_ip(user_ip)
+            elif call.requires_user_ip:
+                raise InvalidInputError(
+                    f"{call.method} {call.path} needs the end user's IP: pass user_ip= "
+                    "or set it with finoos_async.request_context(user_ip=...)"
+                )
+
+        extra_headers = dict(options.get("extra_headers") or {})
+        for header, value in extra_headers.items():
+            check_header_value("extra_headers name", header)
+            check_header_value(f"extra_headers[{header!r}]", value)
+
+        max_retries = options.get("max_retries", self._retry.max_retries)
+        _check_retries(max_retries)
+        deadline = options.get("deadline", self._deadline)
+        if deadline is not None:
+            _check_positive("deadline", deadline)
+        return _Resolved(
+            headers=CallHeaders(request_id=request_id, api_version=api_version, user_ip=user_ip),
+            extra_headers=extra_headers,
+            timeout=options.get("timeout", self._timeout),
+            deadline=deadline,
+            max_retries=max_retries,
+        )
+
+    def _build(self, call: Call, resolved: _Resolved, token: str | None) -> httpx.Request:
+        headers = dict(resolved.extra_headers)
+        content = None
+        if call.has_body:
+            headers["Content-Type"] = "application/json"
+            content = _json.dumps(call.json)
+        if token is not None:
+            headers["Authorization"] = token
+        return self._http.build_request(
+            call.method,
+            self.base_url + call.path,
+            content=content,
+            params=call.params,
+            headers=headers,
+            timeout=resolved.timeout,
+            extensions={CALL_EXTENSION: resolved.headers},
+        )
+
+    async def _attempt_until_done(
+        self, call: Call, resolved: _Resolved, tokens: TokenManager, progress: _Progress
+    ) -> Outcome:
+        retries = 0
+        replayed_after_401 = False
+        request_id = resolved.headers.request_id
+        while True:
+            token = await tokens.access_token() if call.authenticated else None
+            request = self._build(call, resolved, token)
+            progress.attempts += 1
+            started = time.perf_counter()
+            try:
+                response = await self._handler(request)
+            except httpx.TransportError as exc:
+                sent = request_may_have_arrived(exc)
+                progress.maybe_sent = progress.maybe_sent or sent
+                self._log_attempt(call, type(exc).__name__, started, request_id, progress)
+                lost = _connection_error(call, exc, request_id, progress)
+                if retries < resolved.max_retries and self._retry.retries_error(
+                    exc, repeatable=call.repeatable
+                ):
+                    retries += 1
+                    await self._back_off(retries, None, lost)
+                    continue
+                raise lost from exc
+
+            progress.maybe_sent = True
+            self._log_attempt(call, response.status_code, started, request_id, progress)
+            if response.is_success:
+                return Outcome(response=response, attempts=progress.attempts, request_id=request_id)
+            if response.status_code == 401 and token is not None and not replayed_after_401:
+                # A revoked token: renew it once (shared with every call that saw it) and replay.
+                replayed_after_401 = True
+                await tokens.reauthenticate(token)
+                continue
+            error = _status_error(response, request_id, progress.attempts)
+            if retries < resolved.max_retries and self._retry.retries_status(
+                response.status_code, repeatable=call.repeatable
+            ):
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if retry_after is not None and retry_after > self._retry.max_retry_after:
+                    raise error
+                retries += 1
+                await self._back_off(retries, retry_after, error)
+                continue
+            raise error
+
+    async def _back_off(
+        self, retry_number: int, retry_after: float | None, error: FinoError
+    ) -> None:
+        wait = self._retry.wait(retry_number, retry_after)
+        remaining = anyio.current_effective_deadline() - anyio.current_time()
+        if wait >= remaining:
+            # The deadline would end the wait anyway: the last error says more than a timeout.
+            raise error
+        logger.debug("retrying in %.2fs (request id %s)", wait, error.request_id)
+        await anyio.sleep(wait)
+
+    def _log_attempt(
+        self, call: Call, outcome: int | str, started: float, request_id: str, progress: _Progress
+    ) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s in %.1fms (request id %s, attempt %d)",
+                call.method,
+                call.path,
+                outcome,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+                progress.attempts,
+            )
+
+    # -- decoding -----------------------------------------------------------------------------
+
+    def decode(self, outcome: Outcome, cls: Any, *, key: str | None = None) -> Any:
+        """Decode a successful response body into ``cls`` (under ``key`` if given)."""
+        data = _parse_json(outcome.response, outcome.request_id, outcome.attempts)
+        path = "$"
+        if key is not None:
+            if not isinstance(data, dict) or key not in data:
+                raise _decode_error(
+                    f"response has no {key!r} field", outcome.response, outcome.request_id, outcome
+                )
+            data = data[key]
+            path = f"$.{key}"
+        try:
+            return self._converter.structure(data, cls)
+        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+            problems = (
+                cattrs.transform_error(exc, path=path)
+                if isinstance(exc, cattrs.BaseValidationError)
+                else [str(exc)]
+            )
+            raise _decode_error(
+                "unexpected response shape: " + "; ".join(problems[:5]),
+                outcome.response,
+                outcome.request_id,
+                outcome,
+            ) from exc
+
+    def encode(self, value: Any) -> Any:
+        """Turn models into JSON-ready data (``Decimal`` stays exact, unknown fields kept)."""
+        return self._converter.unstructure(value)
+
+    # -- authentication -----------------------------------------------------------------------
+
+    async def _authenticate(self) -> TokenPair:
+        call = Call(
+            "POST",
+            "/auth",
+            json={"name": self._name, "secret": self._secret},
+            has_body=True,
+            authenticated=False,
+        )
+        return cast(TokenPair, self.decode(await self.execute(call, {}), TokenPair))
+
+    async def _refresh(self, refresh_token: str) -> TokenPair:
+        call = Call(
+            "POST",
+            "/auth/refresh",
+            json={"name": self._name, "secret": self._secret, "refreshToken": refresh_token},
+            has_body=True,
+            authenticated=False,
+        )
+        return cast(TokenPair, self.decode(await self.execute(call, {}), TokenPair))
+
+
+def _parse_json(response: httpx.Response, request_id: str, attempts: int) -> Any:
+    try:
+        return _json.loads(response.content)
+    except ValueError as exc:
+        raise DecodeError(
+            "response body is not valid JSON",
+            request_id=response.headers.get("X-Request-ID", request_id),
+            attempts=attempts,
+            status_code=response.status_code,
+            snippet=_snippet(response),
+        ) from exc
+
+
+def _decode_error(
+    message: str, response: httpx.Response, request_id: str, outcome: Outcome
+) -> DecodeError:
+    return DecodeError(
+        message,
+        request_id=response.headers.get("X-Request-ID", request_id),
+        attempts=outcome.attempts,
+        status_code=response.status_code,
+        snippet=_snippet(response),
+    )
+
+
+def _snippet(response: httpx.Response) -> str:
+    return response.content[:_SNIPPET].decode("utf-8", errors="replace")
+
+
+def _status_error(response: httpx.Response, request_id: str, attempts: int) -> APIStatusError:
+    kind: str | None = None
+    message: str | None = None
+    with contextlib.suppress(ValueError):
+        body = _json.loads(response.content)
+        if isinstance(body, dict):
+            kind = body.get("type") if isinstance(body.get("type"), str) else None
+            message = body.get("message") if isinstance(body.get("message"), str) else None
+    if not message:
+        message = response.reason_phrase or f"HTTP {response.status_code}"
+    status_class = status_error_class(response.status_code)
+    request_id = response.headers.get("X-Request-ID", request_id)
+    if status_class is RateLimitError:
+        return RateLimitError(
+            message,
+            response=response,
+            type=kind,
+            request_id=request_id,
+            attempts=attempts,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    return status_class(
+        message, response=response, type=kind, request_id=request_id, attempts=attempts
+    )
+
+
+def _connection_error(
+    call: Call, exc: httpx.TransportError, request_id: str, progress: _Progress
+) -> APIConnectionError:
+    sent = request_may_have_arrived(exc)
+    what = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+    message = f"{call.method} {call.path} {what}: {type(exc).__name__}"
+    if sent and not call.repeatable:
+        message += "; the request may have reached the server, so its outcome is unknown"
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return cls(message, request_id=request_id, attempts=progress.attempts, request_sent=sent)
+
+
+def _check_base_url(url: str) -> str:
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidInputError(f"base_url must be an absolute http(s) URL, got {url!r}")
+    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
+        raise InvalidInputError(
+            f"base_url must use https (plain http only for loopback hosts), got {url!r}"
+        )
+    return url.rstrip("/")
+
+
+def _check_retries(value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(f"max_retries must be an int >= 0, got {value!r}")
+
+
+def _check_non_negative(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}")
+
+
+def _check_positive(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise InvalidInputError(f"{name} must be a number > 0, got {value!r}")

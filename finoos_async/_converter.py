@@ -1,0 +1,212 @@
+"""The one cattrs converter that turns finoOS JSON into models and back.
+
+Rules it enforces, for every model:
+
+- snake_case attributes map to the API's camelCase names; a field whose wire name
+  is irregular (``accountID``, ``redirectURL``) says so with :func:`wire_name`;
+- money is ``Decimal`` taken from the JSON text (see ``_json``), never a float;
+- datetimes are timezone-aware (``Z`` becomes UTC) and go back out with ``Z``;
+- a string enum accepts values it does not know, kept as plain ``str``;
+- fields the model does not know are kept in its ``extra`` mapping and sent back
+  when the model is sent back, so nothing the server said is lost.
+
+``strict=True`` turns the last two into errors, for catching API drift in CI.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+__all__ = ["EXTRA", "make_converter", "wire_name"]
+
+T = TypeVar("T")
+
+#: The attribute that holds a model's unknown fields.
+EXTRA = "extra"
+_WIRE = "finoos_wire"
+
+
+def wire_name(name: str) -> dict[str, str]:
+    """Field metadata naming an attribute's JSON key when camelCase does not give it."""
+    return {_WIRE: name}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _wire(attribute: attrs.Attribute[Any]) -> str:
+    return str(attribute.metadata.get(_WIRE) or _camel(attribute.name))
+
+
+def make_converter(*, strict: bool = False) -> cattrs.Converter:
+    """Build the converter for the finoOS models.
+
+    With ``strict`` an unknown field or enum value raises instead of being kept.
+    """
+    converter = cattrs.Converter(detailed_validation=True)
+
+    converter.register_structure_hook(str, _exact(str))
+    converter.register_structure_hook(bool, _exact(bool))
+    converter.register_structure_hook(int, _exact(int))
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, lambda value: value)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, format_datetime)
+    converter.register_structure_hook_factory(
+        _is_open_enum, lambda tp: _structure_open_enum(tp, strict)
+    )
+    converter.register_structure_hook_factory(
+        attrs.has, lambda cls: _structure_model(cls, converter, strict)
+    )
+    converter.register_unstructure_hook_factory(
+        attrs.has, lambda cls: _unstructure_model(cls, converter)
+    )
+    return converter
+
+
+def _structure_model(
+    cls: type[T], converter: cattrs.Converter, strict: bool
+) -> Callable[[Any, Any], T]:
+    fields = attrs.fields(cls)  # type: ignore[arg-type]  # only called for attrs classes
+    keeps_extra = any(a.name == EXTRA for a in fields)
+    overrides = {a.name: override(rename=_wire(a)) for a in fields if a.name != EXTRA}
+    if keeps_extra:
+        overrides[EXTRA] = override(omit=True)
+    base = make_dict_structure_fn(
+        cls,
+        converter,
+        _cattrs_forbid_extra_keys=strict,
+        **overrides,  # type: ignore[arg-type]
+    )
+    if strict or not keeps_extra:
+        return base
+    known = frozenset(_wire(a) for a in fields if a.name != EXTRA)
+
+    def structure(value: Any, _: Any) -> T:
+        model = base(value, cls)
+        # Only the rare object with unknown keys pays for a second construction.
+        if not known.issuperset(value):
+            unknown = {key: item for key, item in value.items() if key not in known}
+            model = attrs.evolve(model, **{EXTRA: unknown})  # type: ignore[misc]
+        return model
+
+    return structure
+
+
+def _unstructure_model(cls: type[T], converter: cattrs.Converter) -> Callable[[T], Any]:
+    fields = attrs.fields(cls)  # type: ignore[arg-type]  # only called for attrs classes
+    keeps_extra = any(a.name == EXTRA for a in fields)
+    overrides = {
+        # An optional field the model left at None was absent on the wire: keep it absent.
+        a.name: override(rename=_wire(a), omit_if_default=a.default is None)
+        for a in fields
+        if a.name != EXTRA
+    }
+    if keeps_extra:
+        overrides[EXTRA] = override(omit=True)
+    base = make_dict_unstructure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    if not keeps_extra:
+        return base
+
+    def unstructure(model: T) -> dict[str, Any]:
+        payload = base(model)
+        extra: Mapping[str, Any] = getattr(model, EXTRA)
+        for key, value in extra.items():
+            payload.setdefault(key, value)
+        return payload
+
+    return unstructure
+
+
+def _exact(cls: type[T]) -> Callable[[Any, Any], T]:
+    # cattrs would call ``bool("false")`` or ``str({...})``; a wrong JSON type is an error.
+    def structure(value: Any, _: Any) -> T:
+        if type(value) is not cls:
+            raise ValueError(f"expected {cls.__name__}, got {type(value).__name__}")
+        return value
+
+    return structure
+
+
+def _structure_decimal(value: Any, _: Any) -> Decimal:
+    # ``bool`` is an ``int``; a float would already have lost digits. Both are refused.
+    if type(value) is Decimal:
+        return value
+    if type(value) is int:
+        return Decimal(value)
+    raise ValueError(f"expected a JSON number, got {type(value).__name__}")
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 string, got {type(value).__name__}")
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    parsed = datetime.fromisoformat(text)
+    # The API documents UTC with a ``Z``; a bare time is read as UTC, never as local time.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+
+
+def format_datetime(value: datetime) -> str:
+    """Format an aware datetime the way the API writes them (``2020-05-26T17:11:22Z``)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; give a timezone-aware datetime")
+    offset = value.utcoffset()
+    text = value.replace(tzinfo=None).isoformat(timespec="seconds")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    if not offset:
+        return text + "Z"
+    return text + value.strftime("%z")[:3] + ":" + value.strftime("%z")[3:]
+
+
+def _open_enum_members(tp: Any) -> tuple[type[enum.Enum], bool] | None:
+    """For ``SomeStrEnum | str`` (optionally ``| None``), the enum and whether None is allowed."""
+    origin = typing.get_origin(tp)
+    if origin is not typing.Union and origin is not types.UnionType:
+        return None
+    args = typing.get_args(tp)
+    optional = type(None) in args
+    rest = [a for a in args if a is not type(None)]
+    if len(rest) != 2 or str not in rest:
+        return None
+    (enum_cls,) = (a for a in rest if a is not str)
+    if not (isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)):
+        return None
+    return enum_cls, optional
+
+
+def _is_open_enum(tp: Any) -> bool:
+    return _open_enum_members(tp) is not None
+
+
+def _structure_open_enum(tp: Any, strict: bool) -> Callable[[Any, Any], Any]:
+    members = _open_enum_members(tp)
+    assert members is not None  # guaranteed by _is_open_enum
+    enum_cls, optional = members
+    by_value = {member.value: member for member in enum_cls}
+
+    def structure(value: Any, _: Any) -> Any:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"expected a string, got {type(value).__name__}")
+        member = by_value.get(value)
+        if member is not None:
+            return member
+        if strict:
+            raise ValueError(f"{value!r} is not a known {enum_cls.__name__}")
+        return value
+
+    return structure

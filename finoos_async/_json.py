@@ -1,0 +1,88 @@
+"""JSON that keeps money exact.
+
+The standard library reads ``2004.41`` as a binary float and cannot write a
+:class:`~decimal.Decimal` as a JSON number. Both directions here keep the digits
+of every non-integer number exactly as they were written, so an amount read from
+the server and sent back is byte-for-byte the same number.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["dumps", "loads"]
+
+
+def loads(data: bytes | str) -> Any:
+    """Parse JSON, reading every number with a fraction or exponent as ``Decimal``.
+
+    Integers stay ``int``: they are already exact. Raises ``ValueError`` (a
+    ``json.JSONDecodeError``) on malformed input.
+    """
+    return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; a server sending them has a bug we must not hide.
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+_encode_str = json.encoder.encode_basestring_ascii
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialise ``obj`` to compact JSON bytes; ``Decimal`` becomes a JSON number.
+
+    Raises ``TypeError`` for values JSON cannot hold and ``ValueError`` for a
+    non-finite ``Decimal`` or ``float``.
+    """
+    parts: list[str] = []
+    _encode(obj, parts.append)
+    return "".join(parts).encode("ascii")
+
+
+def _encode(obj: Any, emit: Any) -> None:
+    # Dispatch by exact type first: it is the common case and the cheapest test.
+    if isinstance(obj, str):
+        emit(_encode_str(obj))
+    elif obj is None:
+        emit("null")
+    elif obj is True:
+        emit("true")
+    elif obj is False:
+        emit("false")
+    elif isinstance(obj, int):
+        emit(int.__repr__(obj))
+    elif isinstance(obj, Decimal):
+        if not obj.is_finite():
+            raise ValueError(f"cannot encode {obj!r} as a JSON number")
+        emit(str(obj))
+    elif isinstance(obj, float):
+        if not math.isfinite(obj):
+            raise ValueError(f"cannot encode {obj!r} as a JSON number")
+        emit(float.__repr__(obj))
+    elif isinstance(obj, dict):
+        emit("{")
+        first = True
+        for key, value in obj.items():
+            if not isinstance(key, str):
+                raise TypeError(f"JSON object keys must be str, not {type(key).__name__}")
+            if not first:
+                emit(",")
+            first = False
+            emit(_encode_str(key))
+            emit(":")
+            _encode(value, emit)
+        emit("}")
+    elif isinstance(obj, (list, tuple)):
+        emit("[")
+        for index, value in enumerate(obj):
+            if index:
+                emit(",")
+            _encode(value, emit)
+        emit("]")
+    else:
+        raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")

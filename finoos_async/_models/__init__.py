@@ -1,0 +1,1 @@
+"""attrs models of the finoOS resources, one module per API area."""

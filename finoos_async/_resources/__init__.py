@@ -1,0 +1,1 @@
+"""Thin method groups, one per API area, all bound to one client's pipeline."""

@@ -1,0 +1,96 @@
+"""What may be repeated, and how long to wait before repeating it.
+
+Two questions decide a retry. *Did the request possibly reach the server?* A
+refused connection proves it did not, and a 429 says the server refused it
+without acting, so both are retried for every operation. *Is the operation safe
+to repeat?* GET, DELETE, authentication, refresh and Set Logins (it replaces)
+are; then broken or timed-out responses and 500/502/503/504 are retried too.
+Create User and Connect create something: once their request may have arrived
+they are never sent again, and the error says the outcome is unknown.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+
+import attrs
+import httpx
+
+__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "parse_retry_after", "request_may_have_arrived"]
+
+#: Statuses retried on operations that are safe to repeat (429 on every operation).
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# Failures before a single byte of the request could have left this process.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def request_may_have_arrived(exc: httpx.TransportError) -> bool:
+    """Whether the server may have received the request that failed with ``exc``.
+
+    Classified on httpx's exception classes, not on which subclass a given
+    transport raises: the aiohttp transport reports a refused connection as a
+    ``ConnectTimeout``, httpx's own as a ``ConnectError``.
+    """
+    return not isinstance(exc, _NEVER_SENT)
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How many times to retry and how long to wait in between.
+
+    Attributes:
+        max_retries: Retries after the first attempt (so ``2`` means up to 3 attempts).
+        backoff_initial: Upper bound of the first wait, in seconds.
+        backoff_max: Cap on any computed wait, in seconds.
+        max_retry_after: A ``Retry-After`` longer than this is not waited out;
+            the ``RateLimitError`` is raised instead, carrying ``retry_after``.
+    """
+
+    max_retries: int = 2
+    backoff_initial: float = 0.5
+    backoff_max: float = 8.0
+    max_retry_after: float = 60.0
+
+    def retries_status(self, status_code: int, *, repeatable: bool) -> bool:
+        """Whether a response with this status is worth another attempt."""
+        if status_code == 429:
+            return True
+        return repeatable and status_code in RETRYABLE_STATUSES
+
+    def retries_error(self, exc: httpx.TransportError, *, repeatable: bool) -> bool:
+        """Whether a transport failure is worth another attempt."""
+        if isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.ProxyError)):
+            return False  # our own configuration or request is wrong; repeating cannot help
+        return repeatable or not request_may_have_arrived(exc)
+
+    def wait(self, retry_number: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``retry_number`` (1-based).
+
+        Full jitter (a uniform draw below a capped exponential) spreads a crowd
+        of clients that failed together; a server's ``Retry-After`` wins.
+        """
+        if retry_after is not None:
+            return retry_after
+        ceiling = min(self.backoff_max, self.backoff_initial * 2 ** (retry_number - 1))
+        return random.uniform(0, ceiling)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Read ``Retry-After`` as seconds: a number of seconds or an HTTP date."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)

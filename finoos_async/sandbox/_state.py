@@ -1,0 +1,173 @@
+"""Everything the sandbox remembers: the account, its tokens, users and connect sessions.
+
+Callers hold :attr:`State.lock` around every read-modify-write: the sandbox may serve
+from its own thread while a test changes state from another.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+
+import attrs
+
+from ._clock import Clock
+
+__all__ = ["EMPTY_LOGINS", "ConnectSession", "State", "TokenPair", "User"]
+
+EMPTY_LOGINS = b'{"logins":[]}'
+
+# Expired tokens are forgotten lazily; this bounds how many may pile up between sweeps.
+_SWEEP_AT = 1024
+
+
+@attrs.define
+class User:
+    """One finoOS user.
+
+    Attributes:
+        id: 24 hex characters, like the real API's ids.
+        type: ``"person"`` or ``"company"``.
+        scopes: The scopes the user holds, in the order they were granted.
+        logins: The stored Get Logins body, already serialised.
+    """
+
+    id: str
+    type: str
+    scopes: list[str]
+    logins: bytes = EMPTY_LOGINS
+
+
+@attrs.frozen
+class ConnectSession:
+    """A Banking UI session created by Create Connect User Session.
+
+    Attributes:
+        id: The session id in the hosted UI's URL.
+        user_id: The user connecting a bank login.
+        redirect_url: Where the UI sends the user after success.
+        error_url: Where the UI sends the user after an error.
+        exit_url: Where the UI sends the user who leaves.
+        recurring: Whether the connection may be refreshed without the user.
+    """
+
+    id: str
+    user_id: str
+    redirect_url: str
+    error_url: str
+    exit_url: str
+    recurring: bool
+
+
+@attrs.frozen
+class TokenPair:
+    """A freshly issued access and refresh token with their lifetimes in seconds.
+
+    Attributes:
+        access_token: Sent as ``Authorization`` on every non-auth call.
+        refresh_token: Exchanged once for a new pair.
+        expires_in: Access token lifetime.
+        refresh_expires_in: Refresh token lifetime.
+    """
+
+    access_token: str = attrs.field(repr=False)
+    refresh_token: str = attrs.field(repr=False)
+    expires_in: float
+    refresh_expires_in: float
+
+
+class State:
+    """The account and everything created through the API."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        secret: str,
+        clock: Clock,
+        access_ttl: float,
+        refresh_ttl: float,
+        api_version: str,
+        scopes: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.secret = secret
+        self.clock = clock
+        self.access_ttl = access_ttl
+        self.refresh_ttl = refresh_ttl
+        self.api_version = api_version
+        self.scopes = scopes
+        self.lock = threading.Lock()
+        # token -> the clock reading at which it stops working
+        self._access: dict[str, float] = {}
+        self._refresh: dict[str, float] = {}
+        self.users: dict[str, User] = {}
+        self.sessions: dict[str, ConnectSession] = {}
+
+    def credentials_match(self, name: object, secret: object) -> bool:
+        """Whether ``name`` and ``secret`` are this account's credentials."""
+        if not isinstance(name, str) or not isinstance(secret, str):
+            return False
+        # compare_digest on both so a wrong name takes as long as a wrong secret.
+        name_ok = hmac.compare_digest(name.encode(), self.name.encode())
+        secret_ok = hmac.compare_digest(secret.encode(), self.secret.encode())
+        return name_ok and secret_ok
+
+    def issue_tokens(self) -> TokenPair:
+        """Issue a new access and refresh token, valid from now."""
+        now = self.clock()
+        access, refresh = secrets.token_urlsafe(48), secrets.token_urlsafe(48)
+        self._access[access] = now + self.access_ttl
+        self._refresh[refresh] = now + self.refresh_ttl
+        if len(self._access) > _SWEEP_AT or len(self._refresh) > _SWEEP_AT:
+            self._sweep(now)
+        return TokenPair(access, refresh, self.access_ttl, self.refresh_ttl)
+
+    def spend_refresh_token(self, token: str) -> bool:
+        """Consume ``token`` if it is live; a refresh token works exactly once."""
+        expires_at = self._refresh.pop(token, None)
+        return expires_at is not None and self.clock() < expires_at
+
+    def access_token_valid(self, token: str) -> bool:
+        """Whether ``token`` is a live access token (issued, not revoked, not expired)."""
+        expires_at = self._access.get(token)
+        if expires_at is None:
+            return False
+        if self.clock() < expires_at:
+            return True
+        del self._access[token]
+        return False
+
+    def revoke_access_token(self, token: str) -> None:
+        """Make ``token`` stop working now."""
+        self._access.pop(token, None)
+
+    def revoke_access_tokens(self) -> None:
+        """Make every access token stop working now."""
+        self._access.clear()
+
+    def create_user(self, user_type: str) -> User:
+        """Create a user holding the account's scopes."""
+        user = User(secrets.token_hex(12), user_type, list(self.scopes))
+        self.users[user.id] = user
+        return user
+
+    def delete_user(self, user_id: str) -> None:
+        """Forget a user and its connect sessions."""
+        del self.users[user_id]
+        self.sessions = {k: s for k, s in self.sessions.items() if s.user_id != user_id}
+
+    def create_session(
+        self, user_id: str, *, redirect_url: str, error_url: str, exit_url: str, recurring: bool
+    ) -> ConnectSession:
+        """Store a Banking UI session for ``user_id``."""
+        session = ConnectSession(
+            secrets.token_urlsafe(16), user_id, redirect_url, error_url, exit_url, recurring
+        )
+        self.sessions[session.id] = session
+        return session
+
+    def _sweep(self, now: float) -> None:
+        self._access = {t: exp for t, exp in self._access.items() if now < exp}
+        self._refresh = {t: exp for t, exp in self._refresh.items() if now < exp}
