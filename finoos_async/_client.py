@@ -118,6 +118,9 @@ class AsyncFino:
         deadline: Default bound in seconds on a whole call (retries and waits included).
         max_retries: Retries after the first attempt, where retrying is safe.
         max_retry_after: Longest ``Retry-After`` waited out; longer ones raise.
+        backoff_initial: Upper bound in seconds of the first back-off (full jitter,
+            doubling per retry).
+        backoff_max: Cap in seconds on any back-off.
         middleware: Callables ``async (request, call_next) -> response``, outermost first.
         http_client: Your own ``httpx.AsyncClient``; you open and close it.
         transport: An httpx transport for the client we create (for example the
@@ -141,6 +144,8 @@ class AsyncFino:
         deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = 60.0,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 8.0,
         middleware: Sequence[Middleware] = (),
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -161,6 +166,8 @@ class AsyncFino:
             check_header_value("api_version", api_version)
         _check_retries(max_retries)
         _check_non_negative("max_retry_after", max_retry_after)
+        _check_non_negative("backoff_initial", backoff_initial)
+        _check_non_negative("backoff_max", backoff_max)
         _check_non_negative("refresh_margin", refresh_margin)
         if deadline is not None:
             _check_positive("deadline", deadline)
@@ -173,7 +180,12 @@ class AsyncFino:
         self.api_version = api_version
         self._timeout = timeout
         self._deadline = deadline
-        self._retry = RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after)
+        self._retry = RetryPolicy(
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+        )
         self._refresh_margin = refresh_margin
         self._clock = clock or time.monotonic
         self._converter = make_converter(strict=strict)
