@@ -244,13 +244,20 @@ class AsyncFino:
             clock=self._clock,
             refresh_margin=self._refresh_margin,
         )
+        raised: Exception | None = None
         try:
             async with anyio.create_task_group() as task_group:
                 await task_group.start(self._tokens.run_renewal)
                 try:
                     yield self
+                except Exception as exc:
+                    # Re-raised below, outside the task group, so the caller's own error
+                    # reaches them as itself rather than wrapped in an ExceptionGroup.
+                    raised = exc
                 finally:
                     task_group.cancel_scope.cancel()
+            if raised is not None:
+                raise raised
         finally:
             self._state = _State.CLOSED
             if self._owns_http:

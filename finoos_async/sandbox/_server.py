@@ -29,7 +29,10 @@ _STOP_TIMEOUT = 5.0
 def bind(host: str, port: int) -> socket.socket:
     """Bind a listening TCP socket, so the real port is known before serving starts."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # An explicit IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets
+    # whose proto says TCP, and without it every keep-alive request waits ~40 ms for
+    # a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
