@@ -127,7 +127,7 @@ async def test_background_task_refreshes_before_expiry(
     async with make_client(clock=None, refresh_margin=1.5) as fino:
         await fino.settings.get()
         with anyio.fail_after(5):
-            while sandbox.journal.count("POST /auth/refresh") == 0:
+            while sandbox.journal.count("POST /auth/refresh") == 0:  # noqa: ASYNC110 - polled: the server may run in another thread
                 await anyio.sleep(0.05)
         await fino.settings.get()
     assert sandbox.journal.count("POST /auth") == 1
