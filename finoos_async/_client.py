@@ -244,13 +244,15 @@ class AsyncFino:
             clock=self._clock,
             refresh_margin=self._refresh_margin,
         )
-        raised: Exception | None = None
+        raised: BaseException | None = None
         try:
             async with anyio.create_task_group() as task_group:
                 await task_group.start(self._tokens.run_renewal)
                 try:
                     yield self
-                except Exception as exc:
+                except anyio.get_cancelled_exc_class():
+                    raise
+                except BaseException as exc:
                     # Re-raised below, outside the task group, so the caller's own error
                     # reaches them as itself rather than wrapped in an ExceptionGroup.
                     raised = exc
@@ -416,11 +418,13 @@ class AsyncFino:
             request = self._build(call, resolved, token)
             progress.attempts += 1
             started = time.perf_counter()
+            sent_before = progress.maybe_sent
+            # Cancelled mid-attempt (the deadline), we cannot know how far it got.
+            progress.maybe_sent = True
             try:
                 response = await self._handler(request)
             except httpx.TransportError as exc:
-                sent = request_may_have_arrived(exc)
-                progress.maybe_sent = progress.maybe_sent or sent
+                progress.maybe_sent = sent_before or request_may_have_arrived(exc)
                 self._log_attempt(call, type(exc).__name__, started, request_id, progress)
                 lost = _connection_error(call, exc, request_id, progress)
                 if retries < resolved.max_retries and self._retry.retries_error(
@@ -431,7 +435,6 @@ class AsyncFino:
                     continue
                 raise lost from exc
 
-            progress.maybe_sent = True
             self._log_attempt(call, response.status_code, started, request_id, progress)
             if response.is_success:
                 return Outcome(response=response, attempts=progress.attempts, request_id=request_id)

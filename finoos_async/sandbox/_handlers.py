@@ -122,8 +122,9 @@ def create_connect_session(state: State, request: Request) -> Response:
 def _absolute_http_url(url: str) -> bool:
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
         return parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. an invalid port or a broken IPv6 literal
+    except ValueError:  # a bad port or a broken IPv6 literal
         return False
 
 
