@@ -80,7 +80,9 @@ async def test_malformed_auth_body_is_400(connect: Connect) -> None:
     [{}, {"Authorization": "not-a-token"}, {"Authorization": ""}],
     ids=["missing", "unknown", "empty"],
 )
-async def test_calls_without_a_valid_token_are_401(connect: Connect, headers: dict[str, str]) -> None:
+async def test_calls_without_a_valid_token_are_401(
+    connect: Connect, headers: dict[str, str]
+) -> None:
     """A non-auth route without a live access token answers 401."""
     async with connect(Sandbox()) as api:
         response = await api.http.get("/settings", headers=headers)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.mark.parametrize("user_ip", ["203.0.113.7", "2001:db8::1", "::1"])
 async def test_connect_returns_a_banking_ui_url(api: Api, user_ip: str) -> None:
-    """A valid request answers a Banking UI URL on the sandbox's own origin and keeps the session."""
+    """A valid request answers a Banking UI URL on the sandbox's origin and keeps the session."""
     user = await api.create_user()
     response = await api.post(
         f"/users/{user}/banking/connect", json=CONNECT_BODY, headers={"User-IP": user_ip}

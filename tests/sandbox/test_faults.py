@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -79,13 +81,34 @@ async def test_truncated_json_fault(api: Api, after: bool) -> None:
         assert b'{"logins":[]}'.startswith(response.content)
 
 
-async def test_disconnect_fault(api: Api) -> None:
-    """A disconnect fault drops the connection: the client gets no response at all."""
+async def test_disconnect_fault(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    """A disconnect fault drops the connection: no response, and nothing logged by the server."""
     fault = api.sandbox.faults.add(Fault(route="GET /settings", kind="disconnect", times=1))
-    with pytest.raises(DROPPED):
-        await api.get("/settings")
+    with caplog.at_level(logging.INFO, logger="uvicorn"):
+        with pytest.raises(DROPPED):
+            await api.get("/settings")
+        assert (await api.get("/settings")).status_code == 200
     assert api.sandbox.faults.fired(fault) == 1
-    assert (await api.get("/settings")).status_code == 200
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_latency_does_not_hold_up_other_requests(api: Api) -> None:
+    """A slow request is journaled on arrival and other requests are answered meanwhile."""
+    api.sandbox.faults.add(Fault(route="POST /users", kind="latency", seconds=0.3, times=1))
+    statuses: list[int] = []
+
+    async def slow() -> None:
+        statuses.append((await api.post("/users", json={"type": "person"})).status_code)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(slow)
+        await anyio.sleep(0.1)
+        assert api.sandbox.journal[-1].route == "POST /users"
+        assert api.sandbox.journal[-1].status is None
+        assert (await api.get("/settings")).status_code == 200
+        assert statuses == []
+    assert statuses == [200]
+    assert api.sandbox.journal.for_route("POST /users")[0].status == 200
 
 
 async def test_revoke_token_fault(api: Api) -> None:

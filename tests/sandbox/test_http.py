@@ -42,7 +42,9 @@ async def test_api_version_override(api: Api) -> None:
     assert response.json()["apiVersion"] == "2020-06-16"
 
 
-@pytest.mark.parametrize("version", ["2020-02-30", "2020-13-01", "20200616", "latest", "", "2020-6-16"])
+@pytest.mark.parametrize(
+    "version", ["2020-02-30", "2020-13-01", "20200616", "latest", "", "2020-6-16"]
+)
 async def test_malformed_api_version_is_400(api: Api, version: str) -> None:
     """An API-Version that is not a real YYYY-MM-DD date is a 400 that still has both headers."""
     response = await api.get("/settings", headers={"API-Version": version, "X-Request-ID": "r-1"})

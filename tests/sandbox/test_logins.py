@@ -102,7 +102,11 @@ async def test_unknown_fields_are_kept_everywhere(api: Api) -> None:
     [stored] = loads((await api.get(f"/users/{user}/banking/logins")).content)["logins"]
     assert stored["futureLoginField"] == {"nested": [1, Decimal("2.50")]}
     assert stored["futureTopLevelList"] == []
-    assert stored["bank"] == {"name": "fino Bank", "logo": {"url": "", "type": "", "size": 3}, "x": None}
+    assert stored["bank"] == {
+        "name": "fino Bank",
+        "logo": {"url": "", "type": "", "size": 3},
+        "x": None,
+    }
     [account] = stored["accounts"]
     assert account["futureAccountField"] == "kept"
     [transaction] = account["transactions"]
@@ -166,7 +170,9 @@ BAD_BODIES.update(
         "standing order amount as bool": _bad_account(standingOrders=[{"amount": False}]),
         "securities not a list": _bad_account(securities=1),
         "security price as string": _bad_account(securities=[{"priceAmount": "1"}]),
-        "security purchase price as string": _bad_account(securities=[{"purchasePriceAmount": "1"}]),
+        "security purchase price as string": _bad_account(
+            securities=[{"purchasePriceAmount": "1"}]
+        ),
         "security quantity as string": _bad_account(securities=[{"quantity": "4"}]),
         "security exchange rate as bool": _bad_account(securities=[{"exchangeRate": True}]),
     }
