@@ -1,0 +1,39 @@
+"""The public surface: what ``finoos_async`` exports, and that each name is documented."""
+
+from __future__ import annotations
+
+import inspect
+
+import finoos_async
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    """__all__ lists exactly the public names, sorted; everything else is private."""
+    assert finoos_async.__all__ == sorted(finoos_async.__all__)
+    assert set(finoos_async.__all__) == {
+        name for name in vars(finoos_async) if not name.startswith("_")
+    } - {"sandbox"} | {"__version__"}
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    """Every exported class and function explains itself."""
+    undocumented = [
+        name
+        for name in finoos_async.__all__
+        if (inspect.isclass(obj := getattr(finoos_async, name)) or inspect.isfunction(obj))
+        and not (obj.__doc__ or "").strip()
+    ]
+    assert undocumented == []
+
+
+def test_public_methods_have_docstrings() -> None:
+    """Every public method of the client and its resources is documented."""
+    client = finoos_async.AsyncFino(name="n", secret="s")
+    owners = [client, client.users, client.banking, client.settings]
+    missing = [
+        f"{type(owner).__name__}.{name}"
+        for owner in owners
+        for name, member in inspect.getmembers(type(owner), inspect.isfunction)
+        if not name.startswith("_") and not (member.__doc__ or "").strip()
+    ]
+    assert missing == []
