@@ -324,12 +324,12 @@ class AsyncFino:
             repeatable=repeatable,
             banking=user_ip is not None,
         )
-        outcome = await self.execute(call, cast(CallOptions, options))
+        outcome = await self._execute(call, cast(CallOptions, options))
         return outcome.response
 
     # -- the pipeline -------------------------------------------------------------------------
 
-    async def execute(self, call: Call, options: Mapping[str, Any]) -> Outcome:
+    async def _execute(self, call: Call, options: Mapping[str, Any]) -> Outcome:
         """Run one logical call: every attempt, inside its deadline."""
         tokens = self._check_open()
         resolved = self._resolve(call, options)
@@ -482,7 +482,7 @@ class AsyncFino:
 
     # -- decoding -----------------------------------------------------------------------------
 
-    def decode(self, outcome: Outcome, cls: Any, *, key: str | None = None) -> Any:
+    def _decode(self, outcome: Outcome, cls: Any, *, key: str | None = None) -> Any:
         """Decode a successful response body into ``cls`` (under ``key`` if given)."""
         data = _parse_json(outcome.response, outcome.request_id, outcome.attempts)
         path = "$"
@@ -508,7 +508,7 @@ class AsyncFino:
                 outcome,
             ) from exc
 
-    def encode(self, value: Any) -> Any:
+    def _encode(self, value: Any) -> Any:
         """Turn models into JSON-ready data (``Decimal`` stays exact, unknown fields kept)."""
         return self._converter.unstructure(value)
 
@@ -522,7 +522,7 @@ class AsyncFino:
             has_body=True,
             authenticated=False,
         )
-        return cast(TokenPair, self.decode(await self.execute(call, {}), TokenPair))
+        return cast(TokenPair, self._decode(await self._execute(call, {}), TokenPair))
 
     async def _refresh(self, refresh_token: str) -> TokenPair:
         call = Call(
@@ -532,7 +532,7 @@ class AsyncFino:
             has_body=True,
             authenticated=False,
         )
-        return cast(TokenPair, self.decode(await self.execute(call, {}), TokenPair))
+        return cast(TokenPair, self._decode(await self._execute(call, {}), TokenPair))
 
 
 def _parse_json(response: httpx.Response, request_id: str, attempts: int) -> Any:

@@ -29,7 +29,7 @@ class Resource:
     async def _call(
         self, call: Call, options: Mapping[str, Any], parse: Callable[[Outcome], T]
     ) -> T:
-        outcome = await self._client.execute(call, options)
+        outcome = await self._client._execute(call, options)
         if self._raw:
             # The raw view's signatures say RawResponse[T]; see _resources/raw.py.
             raw = RawResponse(

@@ -67,7 +67,7 @@ class Banking(Resource):
             banking=True,
             requires_user_ip=True,
         )
-        return await self._call(call, options, lambda o: self._client.decode(o, ConnectSession))
+        return await self._call(call, options, lambda o: self._client._decode(o, ConnectSession))
 
     async def set_logins(
         self, user_id: str, logins: Sequence[Login], **options: Unpack[BankingCallOptions]
@@ -90,7 +90,7 @@ class Banking(Resource):
         call = Call(
             "POST",
             _logins_path(user_id),
-            json={"logins": self._client.encode(list(logins))},
+            json={"logins": self._client._encode(list(logins))},
             has_body=True,
             banking=True,
         )
@@ -110,5 +110,5 @@ class Banking(Resource):
         return await self._call(call, options, self._parse_logins)
 
     def _parse_logins(self, outcome: Outcome) -> list[Login]:
-        logins: list[Login] = self._client.decode(outcome, list[Login], key="logins")
+        logins: list[Login] = self._client._decode(outcome, list[Login], key="logins")
         return logins

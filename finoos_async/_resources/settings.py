@@ -22,4 +22,4 @@ class SettingsResource(Resource):
     async def get(self, **options: Unpack[CallOptions]) -> Settings:
         """The account's API version and scopes (``GET /settings``; provisional shape)."""
         call = Call("GET", "/settings")
-        return await self._call(call, options, lambda o: self._client.decode(o, Settings))
+        return await self._call(call, options, lambda o: self._client._decode(o, Settings))

@@ -43,12 +43,12 @@ class Users(Resource):
         if value not in _USER_TYPES:
             raise InvalidInputError(f"type must be 'person' or 'company', got {type!r}")
         call = Call("POST", "/users", json={"type": value}, has_body=True, repeatable=False)
-        return await self._call(call, options, lambda o: self._client.decode(o, User))
+        return await self._call(call, options, lambda o: self._client._decode(o, User))
 
     async def get(self, user_id: str, **options: Unpack[CallOptions]) -> User:
         """Get a user with its type and scopes (``GET /users/{id}``; provisional shape)."""
         call = Call("GET", f"/users/{path_segment('user_id', user_id)}")
-        return await self._call(call, options, lambda o: self._client.decode(o, User))
+        return await self._call(call, options, lambda o: self._client._decode(o, User))
 
     async def delete(self, user_id: str, **options: Unpack[CallOptions]) -> None:
         """Delete a user and its data (``DELETE /users/{id}``; provisional)."""

@@ -46,7 +46,7 @@ async def test_quickstart_end_to_end(make_client: ClientFactory, sandbox: Sandbo
 
         # What the SDK decoded, encoded again, is the seed's Step 5 body.
         expected = _json.loads(seed_body("get_logins"))
-        assert {"logins": fino.encode(logins)} == expected
+        assert {"logins": fino._encode(logins)} == expected
 
         settings = await fino.settings.get()
         assert settings.api_version == "2020-06-16"
