@@ -6,6 +6,7 @@ Runs on asyncio and trio. Start with ``AsyncFino``::
         user = await fino.users.create(type="person")
 """
 
+from ._bulk import ResultStream
 from ._client import PRODUCTION_BASE_URL, TEST_BASE_URL, AsyncFino
 from ._context import CallContext, request_context
 from ._exceptions import (
@@ -78,6 +79,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "ResultStream",
     "Security",
     "Settings",
     "StandingOrder",

@@ -19,12 +19,14 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 import anyio
+import anyio.abc
 import attrs
 import cattrs
 import httpx
 
 from . import _json
 from ._auth import TokenManager
+from ._bulk import note_rate_limited
 from ._call import Call, Outcome
 from ._context import current_context
 from ._converter import make_converter
@@ -199,6 +201,7 @@ class AsyncFino:
         self._state = _State.UNOPENED
         self._lifespan: contextlib.AbstractAsyncContextManager[AsyncFino] | None = None
         self._tokens: TokenManager | None = None
+        self._task_group: anyio.abc.TaskGroup | None = None
 
         self.users = Users(self)
         """Create, get and delete users, and grant them scopes."""
@@ -248,6 +251,7 @@ class AsyncFino:
         try:
             async with anyio.create_task_group() as task_group:
                 await task_group.start(self._tokens.run_renewal)
+                self._task_group = task_group
                 try:
                     yield self
                 except anyio.get_cancelled_exc_class():
@@ -262,9 +266,16 @@ class AsyncFino:
                 raise raised
         finally:
             self._state = _State.CLOSED
+            self._task_group = None
             if self._owns_http:
                 with anyio.CancelScope(shield=True):
                     await self._http.aclose()
+
+    def _background(self) -> anyio.abc.TaskGroup:
+        """The client's task group, for work that outlives one call (bulk fetching)."""
+        self._check_open()
+        assert self._task_group is not None
+        return self._task_group
 
     def _check_open(self) -> TokenManager:
         if self._state is _State.UNOPENED:
@@ -443,6 +454,8 @@ class AsyncFino:
                 replayed_after_401 = True
                 await tokens.reauthenticate(token)
                 continue
+            if response.status_code == 429:
+                note_rate_limited()
             error = _status_error(response, request_id, progress.attempts)
             if retries < resolved.max_retries and self._retry.retries_status(
                 response.status_code, repeatable=call.repeatable

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import contextlib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from .._bulk import Progress, ResultStream
 from .._call import Call, Outcome
-from .._exceptions import InvalidInputError
+from .._context import request_context
+from .._exceptions import FinoError, InvalidInputError
 from .._models.banking import ConnectSession, Login
 from .._validation import check_absolute_url, path_segment
 from ._base import Resource
@@ -112,3 +115,77 @@ class Banking(Resource):
     def _parse_logins(self, outcome: Outcome) -> list[Login]:
         logins: list[Login] = self._client._decode(outcome, list[Login], key="logins")
         return logins
+
+    def iter_logins(
+        self,
+        user_ids: Iterable[str],
+        *,
+        concurrency: int = 10,
+        progress: Progress | None = None,
+        request_id_prefix: str | None = None,
+        **options: Unpack[BankingCallOptions],
+    ) -> ResultStream[list[Login]]:
+        """Fetch many users' logins concurrently, yielding ``(user_id, result)`` as they finish.
+
+        ``result`` is the user's ``list[Login]``, or the ``FinoError`` that call
+        ended with: one failure never stops the others. At most ``concurrency``
+        calls are in flight and at most ``concurrency`` results wait for you, so
+        any number of ids streams in bounded memory (``user_ids`` may be a lazy
+        iterator). On 429s the number in flight halves, then grows back by one
+        per round of successes. Leaving the loop early cancels what is in flight::
+
+            async for user_id, result in fino.banking.iter_logins(ids, concurrency=50):
+                if isinstance(result, FinoError):
+                    print(user_id, "failed:", result)
+                else:
+                    store(user_id, result)
+
+        Args:
+            user_ids: The users to fetch.
+            concurrency: The most calls in flight at once.
+            progress: Called as ``progress(done, total)`` after each result
+                (``total`` is ``None`` when ``user_ids`` has no ``len()``).
+            request_id_prefix: Prefix of each call's fresh ``X-Request-ID``.
+            **options: ``BankingCallOptions`` applied to each call (``user_ip``,
+                ``deadline``, ``timeout``, ...).
+        """
+        spawner = self._client._background()
+
+        async def fetch(user_id: str) -> list[Login]:
+            with contextlib.ExitStack() as stack:
+                if request_id_prefix is not None:
+                    stack.enter_context(request_context(request_id_prefix=request_id_prefix))
+                return await self._client.banking.get_logins(user_id, **options)
+
+        return ResultStream(
+            fetch, user_ids, concurrency=concurrency, spawner=spawner, progress=progress
+        )
+
+    async def get_logins_many(
+        self,
+        user_ids: Iterable[str],
+        *,
+        concurrency: int = 10,
+        progress: Progress | None = None,
+        request_id_prefix: str | None = None,
+        **options: Unpack[BankingCallOptions],
+    ) -> dict[str, list[Login] | FinoError]:
+        """Fetch many users' logins concurrently; a mapping in the order of ``user_ids``.
+
+        Each value is the user's logins or the ``FinoError`` its call ended with.
+        Duplicate ids are fetched once. Takes the same arguments as
+        ``iter_logins``.
+        """
+        unique = list(dict.fromkeys(user_ids))
+        results: dict[str, Any] = dict.fromkeys(unique)
+        stream = self.iter_logins(
+            unique,
+            concurrency=concurrency,
+            progress=progress,
+            request_id_prefix=request_id_prefix,
+            **options,
+        )
+        async with stream:
+            async for user_id, result in stream:
+                results[user_id] = result
+        return results

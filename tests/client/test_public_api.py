@@ -41,6 +41,7 @@ def test_all_is_pinned() -> None:
         "PermissionDeniedError",
         "RateLimitError",
         "RawResponse",
+        "ResultStream",
         "Security",
         "Settings",
         "StandingOrder",
