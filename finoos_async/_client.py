@@ -56,7 +56,8 @@ from ._resources.banking import Banking
 from ._resources.raw import WithRawResponse
 from ._resources.settings import SettingsResource
 from ._resources.users import Users
-from ._retry import RetryPolicy, parse_retry_after, request_may_have_arrived
+from ._retry import RetryPolicy, classify, parse_retry_after, request_may_have_arrived
+from ._transport import fast_transport
 from ._validation import check_header_value, check_ip, is_loopback_host
 
 __all__ = ["PRODUCTION_BASE_URL", "TEST_BASE_URL", "AsyncFino"]
@@ -127,6 +128,10 @@ class AsyncFino:
         http_client: Your own ``httpx.AsyncClient``; you open and close it.
         transport: An httpx transport for the client we create (for example the
             sandbox's in-process ``Sandbox.transport()``).
+        fast: Run on the ``httpx-aiohttp`` transport (the ``fast`` extra), about
+            4.5x the requests per second of httpx's own. ``None`` (default): when
+            installed and entered on asyncio; ``True``: insist (error on trio or
+            when missing); ``False``: never. Ignored with ``http_client``/``transport``.
         refresh_margin: Seconds before access-token expiry to renew it in the background.
         strict: Raise ``DecodeError`` on unknown fields or enum values instead of keeping them.
         clock: A monotonic clock in seconds for token expiry; for tests.
@@ -151,6 +156,7 @@ class AsyncFino:
         middleware: Sequence[Middleware] = (),
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        fast: bool | None = None,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         strict: bool = False,
         clock: Callable[[], float] | None = None,
@@ -164,6 +170,8 @@ class AsyncFino:
             )
         if http_client is not None and transport is not None:
             raise InvalidInputError("pass either http_client or transport, not both")
+        if fast and (http_client is not None or transport is not None):
+            raise InvalidInputError("fast=True chooses the transport: drop http_client/transport")
         if api_version is not None:
             check_header_value("api_version", api_version)
         _check_retries(max_retries)
@@ -192,11 +200,14 @@ class AsyncFino:
         self._clock = clock or time.monotonic
         self._converter = make_converter(strict=strict)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._transport = transport
+        self._fast = fast
+        # Our own client is made on entering, when we know whether we run on asyncio.
+        self._http: httpx.AsyncClient | None = http_client
         self._api_version_mw = ApiVersionMiddleware()
         self._handler = compose(
             [request_id_middleware, self._api_version_mw, user_ip_middleware, *middleware],
-            self._http.send,
+            self._send,
         )
         self._state = _State.UNOPENED
         self._lifespan: contextlib.AbstractAsyncContextManager[AsyncFino] | None = None
@@ -240,6 +251,10 @@ class AsyncFino:
 
     @contextlib.asynccontextmanager
     async def _run(self) -> AsyncIterator[AsyncFino]:
+        if self._owns_http:
+            transport = self._transport or fast_transport(self._fast)
+            self._http = httpx.AsyncClient(transport=transport, timeout=self._timeout)
+            logger.debug("HTTP transport: %s", type(transport).__name__ if transport else "httpx")
         self._state = _State.OPENED
         self._tokens = TokenManager(
             authenticate=self._authenticate,
@@ -267,9 +282,13 @@ class AsyncFino:
         finally:
             self._state = _State.CLOSED
             self._task_group = None
-            if self._owns_http:
+            if self._owns_http and self._http is not None:
                 with anyio.CancelScope(shield=True):
                     await self._http.aclose()
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        assert self._http is not None  # checked by _execute before any request
+        return await self._http.send(request)
 
     def _background(self) -> anyio.abc.TaskGroup:
         """The client's task group, for work that outlives one call (bulk fetching)."""
@@ -408,6 +427,7 @@ class AsyncFino:
             content = _json.dumps(call.json)
         if token is not None:
             headers["Authorization"] = token
+        assert self._http is not None
         return self._http.build_request(
             call.method,
             self.base_url + call.path,
@@ -606,13 +626,18 @@ def _status_error(response: httpx.Response, request_id: str, attempts: int) -> A
 def _connection_error(
     call: Call, exc: httpx.TransportError, request_id: str, progress: _Progress
 ) -> APIConnectionError:
-    sent = request_may_have_arrived(exc)
-    what = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+    failure = classify(exc)
+    what = "timed out" if failure.timed_out else "failed"
     message = f"{call.method} {call.path} {what}: {type(exc).__name__}"
-    if sent and not call.repeatable:
+    if failure.may_have_arrived and not call.repeatable:
         message += "; the request may have reached the server, so its outcome is unknown"
-    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    return cls(message, request_id=request_id, attempts=progress.attempts, request_sent=sent)
+    cls = APITimeoutError if failure.timed_out else APIConnectionError
+    return cls(
+        message,
+        request_id=request_id,
+        attempts=progress.attempts,
+        request_sent=failure.may_have_arrived,
+    )
 
 
 def _check_base_url(url: str) -> str:

@@ -18,7 +18,14 @@ import time
 import attrs
 import httpx
 
-__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "parse_retry_after", "request_may_have_arrived"]
+__all__ = [
+    "RETRYABLE_STATUSES",
+    "Failure",
+    "RetryPolicy",
+    "classify",
+    "parse_retry_after",
+    "request_may_have_arrived",
+]
 
 #: Statuses retried on operations that are safe to repeat (429 on every operation).
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -27,14 +34,52 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def request_may_have_arrived(exc: httpx.TransportError) -> bool:
-    """Whether the server may have received the request that failed with ``exc``.
+@attrs.frozen
+class Failure:
+    """What a transport failure tells us.
 
-    Classified on httpx's exception classes, not on which subclass a given
-    transport raises: the aiohttp transport reports a refused connection as a
-    ``ConnectTimeout``, httpx's own as a ``ConnectError``.
+    Attributes:
+        may_have_arrived: The server may have received the request.
+        timed_out: The failure was a timeout (rather than a refusal or a break).
     """
-    return not isinstance(exc, _NEVER_SENT)
+
+    may_have_arrived: bool
+    timed_out: bool
+
+
+def classify(exc: httpx.TransportError) -> Failure:
+    """Classify a transport failure by what it proves, whichever transport raised it.
+
+    httpx's own transport raises precise classes. The httpx-aiohttp transport maps
+    every ``aiohttp.ClientConnectionError`` to ``httpx.ConnectTimeout``, including
+    a server that dropped the connection *after* receiving the request; read as
+    httpx says, that would retry a Create User that may have succeeded. So when
+    the cause is an aiohttp error, the cause decides.
+    """
+    cause = exc.__cause__
+    if cause is not None and type(cause).__module__.partition(".")[0] == "aiohttp":
+        return _classify_aiohttp(cause)
+    return Failure(
+        may_have_arrived=not isinstance(exc, _NEVER_SENT),
+        timed_out=isinstance(exc, httpx.TimeoutException),
+    )
+
+
+def _classify_aiohttp(cause: BaseException) -> Failure:
+    import aiohttp  # present: it raised ``cause``
+
+    # Connecting failed or timed out: nothing was sent. Anything else (disconnects,
+    # resets, read timeouts, broken payloads) may come after the request arrived.
+    never_sent = isinstance(cause, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError))
+    return Failure(
+        may_have_arrived=not never_sent,
+        timed_out=isinstance(cause, aiohttp.ServerTimeoutError),
+    )
+
+
+def request_may_have_arrived(exc: httpx.TransportError) -> bool:
+    """Whether the server may have received the request that failed with ``exc``."""
+    return classify(exc).may_have_arrived
 
 
 @attrs.frozen(kw_only=True)

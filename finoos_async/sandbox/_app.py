@@ -35,6 +35,7 @@ _FORBIDDEN = "Forbidden. No access to this resource"
 _MALFORMED_BODY = b"<html><body><h1>Bad Gateway</h1></body></html>"
 _TRUNCATION_FILLER = b'{"type":"truncated","message":"This body was cut in half on purpose."}'
 _DROP = Response(0)  # marks "answer nothing": the connection is dropped
+_GONE = Response(0)  # marks "answer nothing": the client already left
 
 
 def _is_date(value: str) -> bool:
@@ -63,6 +64,14 @@ class Sandbox:
             tokens = (await http.post("/auth", json={
                 "name": sandbox.name, "secret": sandbox.secret,
             })).json()
+
+    Choices where the documentation is silent:
+
+    - Refresh spends the refresh token it is given and issues a new pair; the access
+      token issued with the spent refresh token keeps working until its own expiry.
+    - Checks run in this order: faults, API-Version (400), route (404/405), access
+      token (401), account scope (403), user exists (404), user scope (403), body (400).
+    - Set Logins replaces the user's logins; ``null`` counts as an absent field.
 
     Args:
         name: The account name to authenticate with.
@@ -202,7 +211,11 @@ class Sandbox:
             if name not in headers:  # the first of repeated headers wins
                 headers[name] = raw_value.decode("latin-1")
         request_id = headers.get("x-request-id") or str(uuid.uuid4())
-        method, path = scope["method"], scope["path"]
+        method = scope["method"]
+        raw_path = scope.get("raw_path")
+        # Route on the path as sent: decoding first would turn an encoded "/" inside
+        # a user id into a segment boundary.
+        path = raw_path.decode("latin-1") if raw_path else scope["path"]
         match = self._router.match(method, path)
         route = match.route
         route_key = route.key if route else None
@@ -222,7 +235,7 @@ class Sandbox:
         fault = self._faults._pick(route_key)
         response: Response | None = None
         if fault is not None and not fault.after:
-            response = await self._fault_before(fault, headers)
+            response = await self._fault_before(fault, headers, receive)
         if response is None:
             override = headers.get("api-version")
             if override is not None and not _is_date(override):
@@ -236,6 +249,9 @@ class Sandbox:
             if fault is not None and fault.after:
                 response = _fault_response(fault, response)
 
+        if response is _GONE:
+            self._journal._finish(slot, None)
+            return
         if response is _DROP:
             self._journal._finish(slot, None)
             await drop_connection(receive)
@@ -250,9 +266,15 @@ class Sandbox:
         )
         await send({"type": "http.response.body", "body": response.body})
 
-    async def _fault_before(self, fault: Fault, headers: dict[str, str]) -> Response | None:
+    async def _fault_before(
+        self, fault: Fault, headers: dict[str, str], receive: Receive
+    ) -> Response | None:
         if fault.kind == "latency":
-            await anyio.sleep(fault.seconds)
+            # With the body read, receive() only returns once the client has gone: a
+            # client that gave up leaves no task behind to slow the server's shutdown.
+            with anyio.move_on_after(fault.seconds):
+                await receive()
+                return _GONE
             return None
         if fault.kind == "revoke_token":
             token = headers.get("authorization")

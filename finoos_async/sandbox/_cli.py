@@ -41,6 +41,7 @@ def build_parser(prog: str = "python -m finoos_async.sandbox") -> argparse.Argum
         default=DEFAULT_API_VERSION,
         help="account API version",
     )
+    parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
     return parser
 
 
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"FINOOS_NAME={sandbox.name}")
     print(f"FINOOS_SECRET={sandbox.secret}", flush=True)
     try:
-        make_server(sandbox, quiet=False).run(sockets=[sock])
+        make_server(sandbox, quiet=False, access_log=args.access_log).run(sockets=[sock])
     except KeyboardInterrupt:
         # uvicorn re-raises the Ctrl-C it handled once it has shut down cleanly.
         pass

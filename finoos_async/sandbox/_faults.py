@@ -24,6 +24,10 @@ _KINDS = frozenset(get_args(FaultKind))
 _STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+def _request_numbers(numbers: Iterable[int]) -> tuple[int, ...]:
+    return tuple(numbers)
+
+
 def _check(fault: Fault) -> None:
     if fault.kind not in _KINDS:
         raise ValueError(f"unknown fault kind {fault.kind!r}; expected one of {sorted(_KINDS)}")
@@ -88,7 +92,7 @@ class Fault:
     retry_after: float | None = None
     seconds: float = 0.0
     times: int | None = None
-    on: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    on: tuple[int, ...] = attrs.field(default=(), converter=_request_numbers)
     rate: float | None = None
     after: bool = False
 

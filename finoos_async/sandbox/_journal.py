@@ -22,7 +22,8 @@ class JournalEntry:
 
     Attributes:
         method: The HTTP method, e.g. ``"POST"``.
-        path: The path as received, e.g. ``"/api/v1/users/abc/banking/logins"``.
+        path: The path as received, still percent-encoded and without the query,
+            e.g. ``"/api/v1/users/abc/banking/logins"``.
         route: The route template it matched, e.g. ``"GET /users/{userID}/banking/logins"``,
             or ``None`` when no route matched (404 and 405).
         headers: Request headers with lower-cased names; ``authorization`` is ``"***"``.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from urllib.parse import unquote
 
 import attrs
 
@@ -70,7 +71,11 @@ class Router:
         self._dynamic = [(_compile(template), methods) for template, methods in dynamic.items()]
 
     def match(self, method: str, path: str) -> RouteMatch:
-        """Route ``method`` and the full request ``path`` (including the API prefix)."""
+        """Route ``method`` and the full request ``path`` (including the API prefix).
+
+        ``path`` is the raw, still percent-encoded path: an encoded ``/`` inside a path
+        parameter stays part of that parameter instead of starting a new segment.
+        """
         if not path.startswith(self._prefix):
             return RouteMatch(None, {})
         path = path[len(self._prefix) :]
@@ -80,7 +85,11 @@ class Router:
             for pattern, candidate in self._dynamic:
                 found = pattern.fullmatch(path)
                 if found:
-                    methods, params = candidate, found.groupdict()
+                    methods = candidate
+                    params = {
+                        name: unquote(value) if "%" in value else value
+                        for name, value in found.groupdict().items()
+                    }
                     break
             else:
                 return RouteMatch(None, {})

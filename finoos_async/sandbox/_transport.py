@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+import anyio
 import httpx
 
 from ._disconnect import Disconnect
@@ -18,7 +19,8 @@ class SandboxTransport(httpx.AsyncBaseTransport):
     """Serve requests by calling the sandbox directly: no sockets, any anyio backend.
 
     A ``"disconnect"`` fault surfaces as ``httpx.RemoteProtocolError``, as it does
-    from httpx's own transport when a server closes the connection without answering.
+    from httpx's own transport when a server closes the connection without answering;
+    a response slower than the request's read timeout as ``httpx.ReadTimeout``.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -50,6 +52,9 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         async def receive() -> Message:
             nonlocal request_sent
             if request_sent:
+                # As on a socket: nothing more arrives until the client goes away,
+                # which in-process means the caller cancelling this request.
+                await anyio.sleep_forever()
                 return {"type": "http.disconnect"}
             request_sent = True
             return {"type": "http.request", "body": body, "more_body": False}
@@ -62,12 +67,18 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
+        # httpx's read timeout is enforced by its network layer, which this transport
+        # bypasses: apply it to the whole wait, so a slow sandbox times out as on a socket.
+        read_timeout = request.extensions.get("timeout", {}).get("read")
         try:
-            await self._app(scope, receive, send)
+            with anyio.move_on_after(read_timeout) as waiting:
+                await self._app(scope, receive, send)
         except Disconnect:
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             ) from None
+        if waiting.cancelled_caught:
+            raise httpx.ReadTimeout("The sandbox did not answer in time.", request=request)
         return httpx.Response(
             status, headers=headers, stream=httpx.ByteStream(b"".join(chunks)), request=request
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from finoos_async import AsyncFino
@@ -32,24 +31,30 @@ def sandbox(clock: FakeClock, sandbox_options: dict[str, Any]) -> Sandbox:
     return Sandbox(clock=clock, **sandbox_options)
 
 
-@pytest.fixture(params=["in-process", "loopback"])
+@pytest.fixture(params=["in-process", "loopback", "loopback-fast"])
 def served(
     request: pytest.FixtureRequest, sandbox: Sandbox
-) -> Iterator[tuple[str, httpx.AsyncBaseTransport | None]]:
-    """The sandbox's base URL and, in-process, its transport; over loopback, a real socket."""
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Where the client meets the sandbox, and the client options that choose the transport.
+
+    In-process through the sandbox's ASGI transport; over a real loopback socket
+    with httpx's own transport; and (asyncio only) over the socket with the
+    httpx-aiohttp fast transport, so every behaviour is proven on both.
+    """
     if request.param == "in-process":
-        yield sandbox.base_url, sandbox.transport()
-    else:
-        with sandbox.serve_in_thread() as base_url:
-            yield base_url, None
+        yield sandbox.base_url, {"transport": sandbox.transport()}
+        return
+    fast = request.param == "loopback-fast"  # trio runs of it are deselected in tests/conftest.py
+    with sandbox.serve_in_thread() as base_url:
+        yield base_url, {"fast": fast}
 
 
 @pytest.fixture
 def make_client(
-    sandbox: Sandbox, served: tuple[str, httpx.AsyncBaseTransport | None], clock: FakeClock
+    sandbox: Sandbox, served: tuple[str, dict[str, Any]], clock: FakeClock
 ) -> ClientFactory:
     """Build an ``AsyncFino`` wired to this test's sandbox; keyword arguments override."""
-    base_url, transport = served
+    base_url, wiring = served
 
     def make(**overrides: Any) -> AsyncFino:
         options: dict[str, Any] = {
@@ -60,8 +65,7 @@ def make_client(
             "backoff_initial": 0.01,
             "backoff_max": 0.05,
         }
-        if transport is not None:
-            options["transport"] = transport
+        options.update(wiring)
         options.update(overrides)
         return AsyncFino(**options)
 

@@ -119,7 +119,11 @@ async def test_safe_call_is_retried_after_a_dropped_connection(
     sandbox.faults.add(Fault(route="GET /settings", kind="disconnect", times=1))
     async with make_client() as fino:
         raw = await fino.with_raw_response.settings.get()
-    assert raw.attempts == 2
+    assert raw.status_code == 200
+    assert [e.status for e in sandbox.journal.for_route("GET /settings")] == [None, 200]
+    # aiohttp itself re-sends an idempotent request once on a dropped keep-alive
+    # connection, so the SDK may count one attempt or two.
+    assert raw.attempts in (1, 2)
 
 
 async def test_set_logins_is_retried_because_it_replaces(

@@ -314,3 +314,11 @@ def test_a_fault_is_added_once() -> None:
     twin = sandbox.faults.add(Fault(route="POST /users", kind="disconnect"))
     assert twin != fault
     assert len(sandbox.faults) == 2
+
+
+async def test_latency_beyond_the_read_timeout_times_out(api: Api) -> None:
+    """A response slower than the client's read timeout raises ReadTimeout, also in-process."""
+    api.sandbox.faults.add(Fault(route="GET /settings", kind="latency", seconds=0.5, times=1))
+    with pytest.raises(httpx.ReadTimeout):
+        await api.get("/settings", timeout=httpx.Timeout(5.0, read=0.1))
+    assert (await api.get("/settings")).status_code == 200

@@ -100,3 +100,12 @@ def test_secret_is_not_in_the_sandbox_repr() -> None:
     sandbox = Sandbox(secret="hunter2-very-secret")
     assert "hunter2-very-secret" not in repr(sandbox)
     assert "name='sandbox'" in repr(sandbox)
+
+
+async def test_paths_are_journaled_and_routed_as_sent(api: Api) -> None:
+    """The journal keeps the percent-encoded path, and an encoded "/" stays inside its segment."""
+    response = await api.get("/users/..%2Fsettings")
+    assert response.status_code == 404
+    entry = api.sandbox.journal[-1]
+    assert entry.path == "/api/v1/users/..%2Fsettings"
+    assert entry.route == "GET /users/{userID}"

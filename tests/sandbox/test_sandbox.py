@@ -6,12 +6,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import httpx
 import pytest
 
 import finoos_async.sandbox as sandbox_module
-from finoos_async.sandbox import DEFAULT_NAME, DEFAULT_SECRET, FakeClock, Sandbox
+from finoos_async.sandbox import DEFAULT_NAME, DEFAULT_SECRET, FakeClock, Fault, Sandbox
 
 
 def test_public_names() -> None:
@@ -113,3 +114,14 @@ def test_command_line_prints_shell_lines_and_serves() -> None:
             watchdog.cancel()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_abandoned_slow_request_does_not_delay_stopping() -> None:
+    """A client that gave up on a slow request leaves nothing for the server to wait for."""
+    sandbox = Sandbox(faults=[Fault(route="POST /auth", kind="latency", seconds=30)])
+    with sandbox.serve_in_thread() as base_url:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(base_url + "/auth", json={}, timeout=httpx.Timeout(5, read=0.1))
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 0.5
+    assert sandbox.journal[-1].status is None
