@@ -21,7 +21,6 @@ from typing import Any, TypeVar, cast
 import anyio
 import anyio.abc
 import attrs
-import cattrs
 import httpx
 
 from . import _json
@@ -29,7 +28,7 @@ from ._auth import TokenManager
 from ._bulk import note_rate_limited
 from ._call import Call, Outcome
 from ._context import current_context
-from ._converter import make_converter
+from ._decoder import Decoder, ShapeError
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -198,7 +197,7 @@ class AsyncFino:
         )
         self._refresh_margin = refresh_margin
         self._clock = clock or time.monotonic
-        self._converter = make_converter(strict=strict)
+        self._decoder = Decoder(strict=strict)
         self._owns_http = http_client is None
         self._transport = transport
         self._fast = fast
@@ -527,15 +526,10 @@ class AsyncFino:
             data = data[key]
             path = f"$.{key}"
         try:
-            return self._converter.structure(data, cls)
-        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-            problems = (
-                cattrs.transform_error(exc, path=path)
-                if isinstance(exc, cattrs.BaseValidationError)
-                else [str(exc)]
-            )
+            return self._decoder.structure(data, cls, path=path)
+        except ShapeError as exc:
             raise _decode_error(
-                "unexpected response shape: " + "; ".join(problems[:5]),
+                f"unexpected response shape: {exc}",
                 outcome.response,
                 outcome.request_id,
                 outcome,
@@ -543,7 +537,7 @@ class AsyncFino:
 
     def _encode(self, value: Any) -> Any:
         """Turn models into JSON-ready data (``Decimal`` stays exact, unknown fields kept)."""
-        return self._converter.unstructure(value)
+        return self._decoder.unstructure(value)
 
     # -- authentication -----------------------------------------------------------------------
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 __all__ = ["extra_field"]
+
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 
 
 def extra_field() -> Any:
@@ -16,7 +19,9 @@ def extra_field() -> Any:
     They are kept exactly as received and sent back when the model is sent back,
     so a newer server's fields survive a read-modify-write through an older SDK.
     """
-    return attrs.field(factory=dict, repr=_repr_extra)
+    # One shared, read-only empty mapping: most objects have no unknown fields, and
+    # allocating a dict for each of 10,000 transactions shows in the decode profile.
+    return attrs.field(default=_NO_EXTRA, repr=_repr_extra)
 
 
 def _repr_extra(value: Mapping[str, Any]) -> str:

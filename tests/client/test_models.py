@@ -137,5 +137,5 @@ async def test_strict_mode_raises_on_unknown_enum_values(make_client: ClientFact
 def test_strict_is_off_by_default() -> None:
     """The default client keeps unknown values instead of raising."""
     client = AsyncFino(name="n", secret="s")
-    account = client._converter.structure({"id": "A", "type": "NEW", "x": 1}, Account)
+    account = client._decoder.structure({"id": "A", "type": "NEW", "x": 1}, Account)
     assert (account.type, account.extra) == ("NEW", {"x": 1})

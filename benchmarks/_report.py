@@ -1,0 +1,52 @@
+"""Writes benchmark results as a markdown table (and a PNG chart when matplotlib is there)."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def write_report(
+    name: str, title: str, rows: list[dict[str, Any]], chart: str | None = None
+) -> Path:
+    """Write ``results/<name>.md`` (and ``<name>.png`` of column ``chart``); return the .md path."""
+    RESULTS.mkdir(exist_ok=True)
+    columns = list(rows[0])
+    lines = [
+        f"# {title}",
+        "",
+        f"Python {sys.version.split()[0]} on {platform.machine()}, {platform.system()}; "
+        "one run, ratios measured side by side.",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
+    lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
+    path = RESULTS / f"{name}.md"
+    path.write_text("\n".join(lines) + "\n")
+    if chart is not None:
+        _chart(RESULTS / f"{name}.png", title, rows, columns[0], chart)
+    return path
+
+
+def _chart(path: Path, title: str, rows: list[dict[str, Any]], label: str, value: str) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no chart", file=sys.stderr)
+        return
+    figure, axes = plt.subplots(figsize=(6, 3))
+    axes.bar([str(r[label]) for r in rows], [r[value] for r in rows], color="#2f6db5")
+    axes.set_title(title)
+    axes.set_xlabel(label)
+    axes.set_ylabel(value)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
