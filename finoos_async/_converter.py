@@ -16,6 +16,7 @@ Rules it enforces, for every model:
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -26,6 +27,8 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from ._fastpath import make_fast_structure
 
 __all__ = ["EXTRA", "make_converter", "wire_name"]
 
@@ -79,9 +82,22 @@ def make_converter(*, strict: bool = False, detailed: bool = False) -> cattrs.Co
     converter.register_structure_hook_factory(
         _is_open_enum, lambda tp: _structure_open_enum(tp, strict)
     )
-    converter.register_structure_hook_factory(
-        attrs.has, lambda cls: _structure_model(cls, converter, strict)
-    )
+    if detailed:
+        converter.register_structure_hook_factory(
+            attrs.has, lambda cls: _structure_model(cls, converter, strict)
+        )
+    else:
+        converter.register_structure_hook_factory(
+            attrs.has,
+            lambda cls: make_fast_structure(
+                cls,
+                converter,
+                wire=_wire,
+                extra=EXTRA,
+                strict=strict,
+                structure_decimal=_structure_decimal,
+            ),
+        )
     converter.register_unstructure_hook_factory(
         attrs.has, lambda cls: _unstructure_model(cls, converter)
     )
@@ -164,8 +180,14 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 8601 string, got {type(value).__name__}")
-    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-    parsed = datetime.fromisoformat(text)
+    return _parse_datetime(value)
+
+
+# Bank data repeats timestamps (a booking and its value date, a day's bookings); a
+# datetime is immutable, so one parsed object can serve every repeat of its text.
+@functools.lru_cache(maxsize=4096)
+def _parse_datetime(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     # The API documents UTC with a ``Z``; a bare time is read as UTC, never as local time.
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 

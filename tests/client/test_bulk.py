@@ -159,9 +159,9 @@ def test_adaptive_limit_halves_once_per_round_and_grows_back() -> None:
 
     async def scenario() -> None:
         limit = AdaptiveLimit(16)
-        started = await limit.acquire(object())
-        for _ in range(10):
-            limit.rate_limited(started)
+        async with limit as started:
+            for _ in range(10):
+                limit.rate_limited(started)
         assert limit.current == 8
         limit.rate_limited(started)  # a late 429 from the old round changes nothing
         assert limit.current == 8

@@ -1,0 +1,121 @@
+"""Generated structure functions for the models: the hot path of every decode.
+
+cattrs' generated code calls one hook per field, and each hook may call another
+(``str | None`` → optional → str); with 10,000 transactions of a dozen fields
+that is most of a Get Logins decode. Here each model gets one function, compiled
+once per class, that checks primitives, money and optional fields inline and
+calls out only for nested models, datetimes and enums. It is registered as a
+cattrs hook factory, so cattrs still drives the conversion; the detailed
+converter (used to explain a failure) keeps cattrs' own generated code.
+
+The rules are the converter's: exact JSON types (no ``bool`` for ``int``, no
+float for money), aware datetimes, unknown keys kept in ``extra`` (or refused
+when strict), absent optional fields left at their defaults.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import cattrs
+
+__all__ = ["make_fast_structure"]
+
+_PRIMITIVES = (str, bool, int)
+
+
+def _bad(key: str, expected: str, value: Any) -> Any:
+    raise ValueError(f"{key}: expected {expected}, got {type(value).__name__}")
+
+
+def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    """``(X, True)`` for ``X | None``; ``(tp, False)`` otherwise."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = typing.get_args(tp)
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1 and len(args) == 2:
+            return rest[0], True
+    return tp, False
+
+
+def make_fast_structure(
+    cls: type[Any],
+    converter: cattrs.Converter,
+    *,
+    wire: Callable[[attrs.Attribute[Any]], str],
+    extra: str,
+    strict: bool,
+    structure_decimal: Callable[[Any, Any], Decimal],
+) -> Callable[[Any, Any], Any]:
+    """Compile the structure function of the attrs class ``cls``."""
+    attrs.resolve_types(cls)
+    fields = [a for a in attrs.fields(cls) if a.name != extra]
+    keeps_extra = len(fields) != len(attrs.fields(cls))
+    namespace: dict[str, Any] = {
+        "_cls": cls,
+        "_bad": _bad,
+        "_Decimal": Decimal,
+        "_dec": structure_decimal,
+        "_known": frozenset(wire(a) for a in fields),
+    }
+    lines = [
+        "def structure(o, _=None):",
+        "    if type(o) is not dict:",
+        "        _bad('object', 'a JSON object', o)",
+        "    g = o.get",
+    ]
+    arguments = []
+    for index, field in enumerate(fields):
+        key = wire(field)
+        var = f"f{index}"
+        arguments.append(f"{field.name}={var}")
+        inner, optional = _unwrap_optional(field.type)
+        required = field.default is attrs.NOTHING
+        fetch = f"o[{key!r}]" if required else f"g({key!r})"
+        lines.append(f"    {var} = {fetch}")
+        check = f"{var} is not None and " if optional or not required else ""
+        if inner in _PRIMITIVES:
+            namespace[f"_t{index}"] = inner
+            lines.append(f"    if {check}type({var}) is not _t{index}:")
+            lines.append(f"        _bad({key!r}, {inner.__name__!r}, {var})")
+        elif inner is Decimal:
+            lines.append(f"    if {check}type({var}) is not _Decimal:")
+            lines.append(f"        {var} = _dec({var}, None)")
+        elif typing.get_origin(inner) is tuple and typing.get_args(inner)[1:] == (Ellipsis,):
+            item = typing.get_args(inner)[0]
+            namespace[f"_h{index}"] = converter.get_structure_hook(item)
+            namespace[f"_i{index}"] = item
+            lines.append(f"    if {var} is None:")
+            lines.append(f"        {var} = ()")
+            lines.append(f"    elif type({var}) is not list:")
+            lines.append(f"        _bad({key!r}, 'a JSON array', {var})")
+            lines.append("    else:")
+            lines.append(f"        {var} = tuple([_h{index}(x, _i{index}) for x in {var}])")
+        else:
+            # Nested models, datetimes, open enums: the type's own (cached) hook.
+            namespace[f"_h{index}"] = converter.get_structure_hook(field.type)
+            namespace[f"_i{index}"] = field.type
+            if optional or not required:
+                lines.append(f"    if {var} is not None:")
+                lines.append(f"        {var} = _h{index}({var}, _i{index})")
+            else:
+                lines.append(f"    {var} = _h{index}({var}, _i{index})")
+    call = ", ".join(arguments)
+    if keeps_extra or strict:
+        lines.append("    if not _known.issuperset(o):")
+        lines.append("        unknown = {k: v for k, v in o.items() if k not in _known}")
+        if strict:
+            lines.append("        _bad('object', 'no unknown fields', unknown)")
+        else:
+            lines.append(f"        return _cls({call}, {extra}=unknown)")
+    lines.append(f"    return _cls({call})")
+    source = "\n".join(lines)
+    exec(compile(source, f"<finoos_async structure {cls.__qualname__}>", "exec"), namespace)  # noqa: S102 - our own generated code, from our own classes
+    function: Callable[[Any, Any], Any] = namespace["structure"]
+    return function
