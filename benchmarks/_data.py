@@ -22,7 +22,9 @@ def logins_body(transactions: int) -> bytes:
         item["purpose"] = f"Invoice {index}"
         # About a year of bookings: dates repeat the way real statements do.
         day = index % 365
-        item["bookingDate"] = f"2020-{1 + day // 31 % 12:02d}-{1 + day % 28:02d}T09:{index % 60:02d}:00Z"
+        item["bookingDate"] = (
+            f"2020-{1 + day // 31 % 12:02d}-{1 + day % 28:02d}T09:{index % 60:02d}:00Z"
+        )
         item["valueDate"] = item["bookingDate"]
         items.append(item)
     account["transactions"] = items

@@ -18,9 +18,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _report import write_report  # noqa: E402
+from _report import write_report
 
-from finoos_async import AsyncFino, Settings  # noqa: E402
+from finoos_async import AsyncFino, Settings
 
 CALLS = 5000
 SETTINGS = json.dumps({"apiVersion": "2020-06-16", "scopes": ["banking"]}).encode()

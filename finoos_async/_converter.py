@@ -29,28 +29,12 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._fastpath import make_fast_structure
+from ._wire import EXTRA, wire_name
+from ._wire import wire as _wire
 
-__all__ = ["EXTRA", "make_converter", "wire_name"]
+__all__ = ["EXTRA", "format_datetime", "make_converter", "wire_name"]
 
 T = TypeVar("T")
-
-#: The attribute that holds a model's unknown fields.
-EXTRA = "extra"
-_WIRE = "finoos_wire"
-
-
-def wire_name(name: str) -> dict[str, str]:
-    """Field metadata naming an attribute's JSON key when camelCase does not give it."""
-    return {_WIRE: name}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def _wire(attribute: attrs.Attribute[Any]) -> str:
-    return str(attribute.metadata.get(_WIRE) or _camel(attribute.name))
 
 
 def make_converter(*, strict: bool = False, detailed: bool = False) -> cattrs.Converter:

@@ -8,11 +8,10 @@ to say where (``$.logins[0].accounts[0].balance``) and what.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cattrs
-
-from ._converter import make_converter
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["Decoder", "ShapeError"]
 
@@ -32,8 +31,17 @@ class Decoder:
 
     def __init__(self, *, strict: bool = False) -> None:
         self.strict = strict
-        self._fast = make_converter(strict=strict)
+        # Built on first use: cattrs and the converters stay out of ``import finoos_async``.
+        self._converter: cattrs.Converter | None = None
         self._detailed: cattrs.Converter | None = None
+
+    @property
+    def _fast(self) -> cattrs.Converter:
+        if self._converter is None:
+            from ._converter import make_converter
+
+            self._converter = make_converter(strict=self.strict)
+        return self._converter
 
     def structure(self, data: Any, cls: Any, *, path: str = "$") -> Any:
         """Decode ``data`` into ``cls``; raises ``ShapeError`` when it does not fit."""
@@ -47,6 +55,10 @@ class Decoder:
         return self._fast.unstructure(value)
 
     def _explain(self, data: Any, cls: Any, path: str, fast_error: Exception) -> list[str]:
+        import cattrs
+
+        from ._converter import make_converter
+
         if self._detailed is None:
             self._detailed = make_converter(strict=self.strict, detailed=True)
         try:

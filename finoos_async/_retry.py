@@ -11,7 +11,6 @@ they are never sent again, and the error says the outcome is unknown.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 
@@ -131,6 +130,8 @@ def parse_retry_after(value: str | None) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # rare, and the email package is slow to import
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):

@@ -9,8 +9,6 @@ the client is entered on asyncio; on trio the default transport serves.
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 
 from ._exceptions import InvalidInputError
@@ -19,6 +17,8 @@ __all__ = ["fast_transport"]
 
 
 def _on_asyncio() -> bool:
+    import asyncio  # not at module level: trio users need not pay for it
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .._converter import wire_name
+from .._wire import wire_name
 from ._common import extra_field
 
 __all__ = [
