@@ -43,7 +43,10 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks in benchmarks/ (ratios against plain httpx, measured in one run)."""
-    session.install("-e", ".[dev]")
+    """Run the benchmarks in benchmarks/ (ratios against plain httpx, measured in one run).
+
+    Each writes ``benchmarks/results/<name>.md`` (and a PNG chart) for the README.
+    """
+    session.install("-e", ".[bench]")
     for script in sorted(Path("benchmarks").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)

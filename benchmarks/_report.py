@@ -11,7 +11,11 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def write_report(
-    name: str, title: str, rows: list[dict[str, Any]], chart: str | None = None
+    name: str,
+    title: str,
+    rows: list[dict[str, Any]],
+    chart: str | None = None,
+    labels: tuple[str, ...] = (),
 ) -> Path:
     """Write ``results/<name>.md`` (and ``<name>.png`` of column ``chart``); return the .md path."""
     RESULTS.mkdir(exist_ok=True)
@@ -29,11 +33,13 @@ def write_report(
     path = RESULTS / f"{name}.md"
     path.write_text("\n".join(lines) + "\n")
     if chart is not None:
-        _chart(RESULTS / f"{name}.png", title, rows, columns[0], chart)
+        _chart(RESULTS / f"{name}.png", title, rows, labels or (columns[0],), chart)
     return path
 
 
-def _chart(path: Path, title: str, rows: list[dict[str, Any]], label: str, value: str) -> None:
+def _chart(
+    path: Path, title: str, rows: list[dict[str, Any]], labels: tuple[str, ...], value: str
+) -> None:
     try:
         import matplotlib
 
@@ -42,10 +48,11 @@ def _chart(path: Path, title: str, rows: list[dict[str, Any]], label: str, value
     except ImportError:
         print("matplotlib not installed: no chart", file=sys.stderr)
         return
-    figure, axes = plt.subplots(figsize=(6, 3))
-    axes.bar([str(r[label]) for r in rows], [r[value] for r in rows], color="#2f6db5")
+    figure, axes = plt.subplots(figsize=(max(6, len(rows) * 0.9), 3.2))
+    names = ["\n".join(str(r[c]) for c in labels) for r in rows]
+    axes.bar(names, [r[value] for r in rows], color="#2f6db5")
     axes.set_title(title)
-    axes.set_xlabel(label)
+    axes.set_xlabel(" / ".join(labels))
     axes.set_ylabel(value)
     figure.tight_layout()
     figure.savefig(path, dpi=100)

@@ -287,7 +287,13 @@ def parent(args: argparse.Namespace) -> None:
         server.wait(timeout=10)
     for row in rows:
         print(row)
-    write_report("bulk", "Bulk Get Logins throughput (req/s, higher is better)", rows)
+    write_report(
+        "bulk",
+        "Bulk Get Logins throughput (req/s, higher is better)",
+        rows,
+        chart="req/s",
+        labels=("concurrency", "client"),
+    )
 
 
 def main() -> None:

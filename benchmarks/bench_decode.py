@@ -187,7 +187,9 @@ def main() -> None:
     rows = run()
     for row in rows:
         print(row)
-    write_report("decode", "Decode speed (lower is better)", rows, chart="SDK / pydantic")
+    write_report(
+        "decode", "Decode time vs pydantic v2 (lower is better)", rows, chart="SDK / pydantic"
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from _report import write_report
 
 from finoos_async import AsyncFino, Settings
 
-CALLS = 5000
+CALLS = 2000
 SETTINGS = json.dumps({"apiVersion": "2020-06-16", "scopes": ["banking"]}).encode()
 TOKENS = json.dumps(
     {"accessToken": "a", "refreshToken": "r", "expiresIn": 300, "refreshExpiresIn": 1800}
@@ -73,9 +73,9 @@ async def sdk(calls: int) -> float:
 
 
 def run() -> list[dict[str, object]]:
-    """Best of five rounds of each, interleaved."""
+    """Best of fifteen rounds of each, interleaved (the minimum resists noise)."""
     best = {"plain httpx": float("inf"), "finoos_async": float("inf")}
-    for _ in range(5):
+    for _ in range(15):
         for name, bench in (("plain httpx", plain), ("finoos_async", sdk)):
             gc.collect()
             best[name] = min(best[name], asyncio.run(bench(CALLS)))

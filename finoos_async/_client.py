@@ -13,8 +13,8 @@ import contextlib
 import enum
 import logging
 import os
+import random
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -384,7 +384,7 @@ class AsyncFino:
 
         request_id = options.get("request_id") or context.request_id
         if request_id is None:
-            request_id = f"{context.request_id_prefix or ''}{uuid.uuid4()}"
+            request_id = f"{context.request_id_prefix or ''}{_uuid4()}"
         check_header_value("request_id", request_id)
         api_version = options.get("api_version") or context.api_version or self.api_version
         if api_version is not None:
@@ -560,6 +560,20 @@ class AsyncFino:
             authenticated=False,
         )
         return cast(TokenPair, self._decode(await self._execute(call, {}), TokenPair))
+
+
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _uuid4() -> str:
+    """A random (version 4) UUID string for X-Request-ID.
+
+    Request ids need uniqueness, not secrecy: ``random`` (reseeded in forked
+    children) does it in a fifth of ``uuid.uuid4()``'s time, which shows per call.
+    """
+    hexits = f"{random.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
+    return f"{hexits[:8]}-{hexits[8:12]}-{hexits[12:16]}-{hexits[16:20]}-{hexits[20:]}"
 
 
 def _parse_json(response: httpx.Response, request_id: str, attempts: int) -> Any:

@@ -150,3 +150,24 @@ async def test_at_most_one_auth_call_in_flight(
                 tg.start_soon(fino.settings.get)
     assert sandbox.journal.count("POST /auth") == 1
     assert sandbox.journal.count("POST /auth/refresh") == 1
+
+
+@pytest.mark.parametrize("sandbox_options", [{"access_token_ttl": 3.0}])
+async def test_background_renewal_retries_after_a_network_failure(
+    make_client: ClientFactory, sandbox: Sandbox
+) -> None:
+    """A refresh that fails in the background is tried again later; calls never notice."""
+    sandbox.faults.add(Fault(route="POST /auth/refresh", kind="disconnect", times=2))
+    async with make_client(clock=None, refresh_margin=2.0, max_retries=1) as fino:
+        await fino.settings.get()
+        with anyio.fail_after(6):
+            while not any(  # noqa: ASYNC110 - polled: the server may run in another thread
+                e.status == 200 for e in sandbox.journal.for_route("POST /auth/refresh")
+            ):
+                await anyio.sleep(0.05)
+        await fino.settings.get()
+    refreshes = [e.status for e in sandbox.journal.for_route("POST /auth/refresh")]
+    assert refreshes[:2] == [None, None]  # two dropped connections
+    assert 200 in refreshes
+    assert sandbox.journal.count("POST /auth") == 1  # never fell back to the secret
+    assert all(e.status == 200 for e in sandbox.journal.for_route("GET /settings"))
