@@ -33,15 +33,31 @@ def _reject_constant(name: str) -> Any:
 _encode_str = json.encoder.encode_basestring_ascii
 
 
-def dumps(obj: Any) -> bytes:
-    """Serialise ``obj`` to compact JSON bytes; ``Decimal`` becomes a JSON number.
+def dumps(obj: Any, *, indent: int | None = None) -> bytes:
+    """Serialise ``obj`` to JSON bytes; ``Decimal`` becomes a JSON number.
 
+    Compact by default; ``indent`` pretty-prints for people (the ``finoos`` CLI).
     Raises ``TypeError`` for values JSON cannot hold and ``ValueError`` for a
     non-finite ``Decimal`` or ``float``.
     """
+    if indent is not None:
+        return _pretty(obj, " " * indent, "").encode("ascii")
     parts: list[str] = []
     _encode(obj, parts.append)
     return "".join(parts).encode("ascii")
+
+
+def _pretty(obj: Any, step: str, margin: str) -> str:
+    inner = margin + step
+    if isinstance(obj, dict) and obj:
+        items = [f"{inner}{_encode_str(str(k))}: {_pretty(v, step, inner)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + f"\n{margin}}}"
+    if isinstance(obj, (list, tuple)) and obj:
+        items = [inner + _pretty(v, step, inner) for v in obj]
+        return "[\n" + ",\n".join(items) + f"\n{margin}]"
+    parts: list[str] = []
+    _encode(obj, parts.append)
+    return "".join(parts)
 
 
 def _encode(obj: Any, emit: Any) -> None:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-__all__ = ["extra_field"]
+__all__ = ["StrEnum", "extra_field"]
 
 _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
+
+class StrEnum(str, enum.Enum):
+    """A string enum whose ``str()`` is its value (``"GIRO"``), as on the wire."""
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 def extra_field() -> Any:

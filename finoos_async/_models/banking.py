@@ -6,7 +6,6 @@ quantities, exchange rates) is a ``Decimal`` equal to the JSON text.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +14,7 @@ from typing import Any
 import attrs
 
 from .._wire import wire_name
-from ._common import extra_field
+from ._common import StrEnum, extra_field
 
 __all__ = [
     "Account",
@@ -34,7 +33,7 @@ __all__ = [
 ]
 
 
-class AccountType(str, enum.Enum):
+class AccountType(StrEnum):
     """Known account types. A type the SDK does not know arrives as a plain ``str``."""
 
     GIRO = "GIRO"
@@ -45,7 +44,7 @@ class AccountType(str, enum.Enum):
     SECURITIES = "SECURITIES"
 
 
-class Interval(str, enum.Enum):
+class Interval(StrEnum):
     """Known standing-order intervals; an unknown one arrives as a plain ``str``."""
 
     WEEKLY = "WEEKLY"

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from ._common import extra_field
+from ._common import StrEnum, extra_field
 
 __all__ = ["Settings", "User", "UserType"]
 
 
-class UserType(str, enum.Enum):
+class UserType(StrEnum):
     """How finoOS analyses a user's data."""
 
     PERSON = "person"

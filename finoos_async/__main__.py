@@ -1,0 +1,7 @@
+"""``python -m finoos_async``: the ``finoos`` command."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())
