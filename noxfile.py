@@ -7,7 +7,7 @@ from pathlib import Path
 import nox
 import tomllib
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.reuse_venv = "yes"
 
 _PYPROJECT = tomllib.loads(Path("pyproject.toml").read_text())
@@ -50,3 +50,10 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[bench]")
     for script in sorted(Path("benchmarks").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with warnings as errors (examples run in the tests)."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", *session.posargs)

@@ -28,13 +28,12 @@ from ._auth import TokenManager
 from ._bulk import note_rate_limited
 from ._call import Call, Outcome
 from ._context import current_context
-from ._decoder import Decoder, ShapeError
+from ._decoder import Decoder, ShapeError, decode_error
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ClientClosedError,
-    DecodeError,
     FinoError,
     InvalidInputError,
     RateLimitError,
@@ -52,6 +51,8 @@ from ._middleware import (
 from ._models.auth import TokenPair
 from ._options import BANKING_OPTION_NAMES, CALL_OPTION_NAMES, CallOptions, TimeoutTypes
 from ._resources.banking import Banking
+from ._resources.companies import Companies
+from ._resources.documents import Documents
 from ._resources.raw import WithRawResponse
 from ._resources.settings import SettingsResource
 from ._resources.users import Users
@@ -73,8 +74,6 @@ TEST_BASE_URL = "https://os.test.fino.cloud/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_REFRESH_MARGIN = 30.0
-
-_SNIPPET = 200
 
 
 class _State(enum.Enum):
@@ -127,10 +126,11 @@ class AsyncFino:
         http_client: Your own ``httpx.AsyncClient``; you open and close it.
         transport: An httpx transport for the client we create (for example the
             sandbox's in-process ``Sandbox.transport()``).
-        fast: Run on the ``httpx-aiohttp`` transport (the ``fast`` extra), about
-            4.5x the requests per second of httpx's own. ``None`` (default): when
-            installed and entered on asyncio; ``True``: insist (error on trio or
-            when missing); ``False``: never. Ignored with ``http_client``/``transport``.
+        fast: Run on the ``httpx-aiohttp`` transport (the ``fast`` extra), several
+            times the requests per second of httpx's own (see
+            ``benchmarks/results/bulk.md``). ``None`` (default): when installed and
+            entered on asyncio; ``True``: insist (error on trio or when missing);
+            ``False``: never. Ignored with ``http_client``/``transport``.
         refresh_margin: Seconds before access-token expiry to renew it in the background.
         strict: Raise ``DecodeError`` on unknown fields or enum values instead of keeping them.
         clock: A monotonic clock in seconds for token expiry; for tests.
@@ -219,6 +219,10 @@ class AsyncFino:
         """Connect bank logins and read or replace them."""
         self.settings = SettingsResource(self)
         """The account's settings."""
+        self.companies = Companies(self)
+        """Search companies and their logos, many queries at once (provisional)."""
+        self.documents = Documents(self)
+        """Send PDFs by fax or letter and follow their shipments (provisional)."""
         self.with_raw_response = WithRawResponse(self)
         """The same methods, returning a ``RawResponse`` with status, headers and attempts."""
 
@@ -516,24 +520,17 @@ class AsyncFino:
 
     def _decode(self, outcome: Outcome, cls: Any, *, key: str | None = None) -> Any:
         """Decode a successful response body into ``cls`` (under ``key`` if given)."""
-        data = _parse_json(outcome.response, outcome.request_id, outcome.attempts)
+        data = _parse_json(outcome)
         path = "$"
         if key is not None:
             if not isinstance(data, dict) or key not in data:
-                raise _decode_error(
-                    f"response has no {key!r} field", outcome.response, outcome.request_id, outcome
-                )
+                raise decode_error(f"response has no {key!r} field", outcome)
             data = data[key]
             path = f"$.{key}"
         try:
             return self._decoder.structure(data, cls, path=path)
         except ShapeError as exc:
-            raise _decode_error(
-                f"unexpected response shape: {exc}",
-                outcome.response,
-                outcome.request_id,
-                outcome,
-            ) from exc
+            raise decode_error(f"unexpected response shape: {exc}", outcome) from exc
 
     def _encode(self, value: Any) -> Any:
         """Turn models into JSON-ready data (``Decimal`` stays exact, unknown fields kept)."""
@@ -576,33 +573,11 @@ def _uuid4() -> str:
     return f"{hexits[:8]}-{hexits[8:12]}-{hexits[12:16]}-{hexits[16:20]}-{hexits[20:]}"
 
 
-def _parse_json(response: httpx.Response, request_id: str, attempts: int) -> Any:
+def _parse_json(outcome: Outcome) -> Any:
     try:
-        return _json.loads(response.content)
+        return _json.loads(outcome.response.content)
     except ValueError as exc:
-        raise DecodeError(
-            "response body is not valid JSON",
-            request_id=response.headers.get("X-Request-ID", request_id),
-            attempts=attempts,
-            status_code=response.status_code,
-            snippet=_snippet(response),
-        ) from exc
-
-
-def _decode_error(
-    message: str, response: httpx.Response, request_id: str, outcome: Outcome
-) -> DecodeError:
-    return DecodeError(
-        message,
-        request_id=response.headers.get("X-Request-ID", request_id),
-        attempts=outcome.attempts,
-        status_code=response.status_code,
-        snippet=_snippet(response),
-    )
-
-
-def _snippet(response: httpx.Response) -> str:
-    return response.content[:_SNIPPET].decode("utf-8", errors="replace")
+        raise decode_error("response body is not valid JSON", outcome) from exc
 
 
 def _status_error(response: httpx.Response, request_id: str, attempts: int) -> APIStatusError:

@@ -10,12 +10,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._exceptions import DecodeError
+
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["Decoder", "ShapeError"]
+    from ._call import Outcome
+
+__all__ = ["Decoder", "ShapeError", "decode_error"]
 
 _MAX_PROBLEMS = 5
+_SNIPPET = 200
+
+
+def decode_error(message: str, outcome: Outcome) -> DecodeError:
+    """A ``DecodeError`` for a response that could not be decoded, with a body snippet."""
+    response = outcome.response
+    return DecodeError(
+        message,
+        request_id=response.headers.get("X-Request-ID", outcome.request_id),
+        attempts=outcome.attempts,
+        status_code=response.status_code,
+        snippet=response.content[:_SNIPPET].decode("utf-8", errors="replace"),
+    )
 
 
 class ShapeError(ValueError):

@@ -1,8 +1,8 @@
 """Which HTTP transport the client's own ``httpx.AsyncClient`` runs on.
 
 httpx's default transport (httpcore) spends most of a bulk job's CPU assigning
-connections; over the ``httpx-aiohttp`` transport the same client does about
-4.5 times the requests per second (``shared/notes/fast-transport.md``). aiohttp
+connections; over the ``httpx-aiohttp`` transport the same client does several
+times the requests per second (``benchmarks/results/bulk.md``). aiohttp
 runs on asyncio only, so it is used when the ``fast`` extra is installed *and*
 the client is entered on asyncio; on trio the default transport serves.
 """

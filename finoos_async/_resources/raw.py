@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast
 
 from .._response import RawResponse
 from .banking import Banking
+from .companies import Companies
+from .documents import Documents
 from .settings import SettingsResource
 from .users import Users
 
@@ -54,6 +56,23 @@ class RawSettings:
         self.get = _raw(settings.get)
 
 
+class RawCompanies:
+    """``fino.companies`` returning raw responses."""
+
+    def __init__(self, companies: Companies) -> None:
+        self.search = _raw(companies.search)
+        self.search_logos = _raw(companies.search_logos)
+
+
+class RawDocuments:
+    """``fino.documents`` returning raw responses."""
+
+    def __init__(self, documents: Documents) -> None:
+        self.send_fax = _raw(documents.send_fax)
+        self.send_letter = _raw(documents.send_letter)
+        self.get = _raw(documents.get)
+
+
 class WithRawResponse:
     """Every resource of the client, answering ``RawResponse`` objects."""
 
@@ -61,3 +80,5 @@ class WithRawResponse:
         self.users = RawUsers(Users(client, raw=True))
         self.banking = RawBanking(Banking(client, raw=True))
         self.settings = RawSettings(SettingsResource(client, raw=True))
+        self.companies = RawCompanies(Companies(client, raw=True))
+        self.documents = RawDocuments(Documents(client, raw=True))

@@ -72,6 +72,9 @@ class Sandbox:
     - Checks run in this order: faults, API-Version (400), route (404/405), access
       token (401), account scope (403), user exists (404), user scope (403), body (400).
     - Set Logins replaces the user's logins; ``null`` counts as an absent field.
+    - Provisional routes: Search Companies searches a small made-up directory and
+      Search Logos derives logo URLs on the sandbox's origin; a document shipment is
+      ``queued`` until 60 s of ``clock`` have passed, then ``sent`` (never ``failed``).
 
     Args:
         name: The account name to authenticate with.

@@ -1,4 +1,5 @@
-"""Everything the sandbox remembers: the account, its tokens, users and connect sessions.
+"""Everything the sandbox remembers: the account, its tokens, users, connect sessions
+and document shipments.
 
 Callers hold :attr:`State.lock` around every read-modify-write: the sandbox may serve
 from its own thread while a test changes state from another.
@@ -9,14 +10,27 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
+import time
+from datetime import datetime, timezone
+from typing import Any
 
 import attrs
 
 from ._clock import Clock
 
-__all__ = ["EMPTY_LOGINS", "ConnectSession", "State", "TokenPair", "User"]
+__all__ = [
+    "EMPTY_LOGINS",
+    "SHIPMENT_SEND_SECONDS",
+    "ConnectSession",
+    "Shipment",
+    "State",
+    "TokenPair",
+    "User",
+]
 
 EMPTY_LOGINS = b'{"logins":[]}'
+#: Seconds of sandbox clock after which a queued shipment counts as sent.
+SHIPMENT_SEND_SECONDS = 60.0
 
 # Expired tokens are forgotten lazily; this bounds how many may pile up between sweeps.
 _SWEEP_AT = 1024
@@ -58,6 +72,25 @@ class ConnectSession:
     error_url: str
     exit_url: str
     recurring: bool
+
+
+@attrs.frozen
+class Shipment:
+    """A document sent by Send Document.
+
+    Attributes:
+        id: 24 hex characters, like the real API's ids.
+        type: ``"fax"`` or ``"letter"``.
+        recipient: The recipient object as received.
+        content: The decoded PDF.
+        created_at: The sandbox clock's reading when it was accepted.
+    """
+
+    id: str
+    type: str
+    recipient: dict[str, Any]
+    content: bytes = attrs.field(repr=False)
+    created_at: float
 
 
 @attrs.frozen
@@ -104,6 +137,9 @@ class State:
         self._refresh: dict[str, float] = {}
         self.users: dict[str, User] = {}
         self.sessions: dict[str, ConnectSession] = {}
+        self.shipments: dict[str, Shipment] = {}
+        # Where the clock's origin falls in wall time, so its readings become dates.
+        self._wall_origin = time.time() - clock()
 
     def credentials_match(self, name: object, secret: object) -> bool:
         """Whether ``name`` and ``secret`` are this account's credentials."""
@@ -167,6 +203,21 @@ class State:
         )
         self.sessions[session.id] = session
         return session
+
+    def create_shipment(self, type: str, recipient: dict[str, Any], content: bytes) -> Shipment:
+        """Store a document shipment, accepted now."""
+        shipment = Shipment(secrets.token_hex(12), type, recipient, content, self.clock())
+        self.shipments[shipment.id] = shipment
+        return shipment
+
+    def shipment_status(self, shipment: Shipment) -> str:
+        """``"queued"`` until :data:`SHIPMENT_SEND_SECONDS` have passed, then ``"sent"``."""
+        elapsed = self.clock() - shipment.created_at
+        return "sent" if elapsed >= SHIPMENT_SEND_SECONDS else "queued"
+
+    def wall_time(self, reading: float) -> datetime:
+        """The aware UTC datetime of a clock reading (the clock itself may be monotonic)."""
+        return datetime.fromtimestamp(self._wall_origin + reading, tz=timezone.utc)
 
     def _sweep(self, now: float) -> None:
         self._access = {t: exp for t, exp in self._access.items() if now < exp}

@@ -15,6 +15,7 @@ def test_all_is_pinned() -> None:
         "APITimeoutError",
         "Account",
         "AccountType",
+        "Address",
         "AsyncFino",
         "AuthenticationError",
         "BadRequestError",
@@ -25,16 +26,25 @@ def test_all_is_pinned() -> None:
         "CallOptions",
         "ClientClosedError",
         "Code",
+        "Company",
+        "CompanyLogo",
+        "CompanyQuery",
+        "CompanySearchResult",
         "ConflictError",
         "ConnectSession",
         "CounterPart",
         "DecodeError",
+        "DocumentShipment",
+        "FaxRecipient",
         "FinoError",
         "InternalServerError",
         "Interval",
         "InvalidInputError",
+        "LetterRecipient",
         "Login",
         "Logo",
+        "LogoQuery",
+        "LogoSearchResult",
         "Middleware",
         "NotFoundError",
         "PRODUCTION_BASE_URL",
@@ -44,6 +54,8 @@ def test_all_is_pinned() -> None:
         "ResultStream",
         "Security",
         "Settings",
+        "ShipmentStatus",
+        "ShipmentType",
         "StandingOrder",
         "TEST_BASE_URL",
         "Tag",
@@ -75,7 +87,14 @@ def test_every_public_name_has_a_docstring() -> None:
 def test_public_methods_have_docstrings() -> None:
     """Every public method of the client and its resources is documented."""
     client = finoos_async.AsyncFino(name="n", secret="s")
-    owners = [client, client.users, client.banking, client.settings]
+    owners = [
+        client,
+        client.users,
+        client.banking,
+        client.settings,
+        client.companies,
+        client.documents,
+    ]
     missing = [
         f"{type(owner).__name__}.{name}"
         for owner in owners
