@@ -19,10 +19,15 @@ __all__ = ["dumps", "loads"]
 def loads(data: bytes | str) -> Any:
     """Parse JSON, reading every number with a fraction or exponent as ``Decimal``.
 
-    Integers stay ``int``: they are already exact. Raises ``ValueError`` (a
-    ``json.JSONDecodeError``) on malformed input.
+    Integers stay ``int``: they are already exact. Raises ``ValueError`` on
+    malformed input, nesting too deep for the parser included.
     """
-    return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+    try:
+        return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+    except RecursionError:
+        # A hostile or broken body nested thousands deep must be a decode error like
+        # any other malformed body, not an exception the caller never expects.
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _reject_constant(name: str) -> Any:
