@@ -212,6 +212,7 @@ class AsyncFino:
         self._lifespan: contextlib.AbstractAsyncContextManager[AsyncFino] | None = None
         self._tokens: TokenManager | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
+        self._in_flight: set[anyio.CancelScope] = set()
 
         self.users = Users(self)
         """Create, get and delete users, and grant them scopes."""
@@ -285,6 +286,8 @@ class AsyncFino:
         finally:
             self._state = _State.CLOSED
             self._task_group = None
+            for in_flight in list(self._in_flight):
+                in_flight.cancel()
             if self._owns_http and self._http is not None:
                 with anyio.CancelScope(shield=True):
                     await self._http.aclose()
@@ -367,16 +370,27 @@ class AsyncFino:
         tokens = self._check_open()
         resolved = self._resolve(call, options)
         progress = _Progress()
-        if resolved.deadline is None:
-            return await self._attempt_until_done(call, resolved, tokens, progress)
-        with anyio.move_on_after(resolved.deadline):
-            return await self._attempt_until_done(call, resolved, tokens, progress)
-        raise APITimeoutError(
-            f"{call.method} {call.path} did not complete within its deadline of "
-            f"{resolved.deadline:g}s",
+        # Leaving ``async with`` cancels this scope, so no call outlives the client.
+        with anyio.CancelScope() as closing:
+            self._in_flight.add(closing)
+            try:
+                if resolved.deadline is None:
+                    return await self._attempt_until_done(call, resolved, tokens, progress)
+                with anyio.move_on_after(resolved.deadline):
+                    return await self._attempt_until_done(call, resolved, tokens, progress)
+                raise APITimeoutError(
+                    f"{call.method} {call.path} did not complete within its deadline of "
+                    f"{resolved.deadline:g}s",
+                    request_id=resolved.headers.request_id,
+                    attempts=progress.attempts,
+                    request_sent=progress.maybe_sent,
+                )
+            finally:
+                self._in_flight.discard(closing)
+        raise ClientClosedError(
+            f"{call.method} {call.path} was cancelled: the client closed while it was in flight",
             request_id=resolved.headers.request_id,
             attempts=progress.attempts,
-            request_sent=progress.maybe_sent,
         )
 
     def _resolve(self, call: Call, options: Mapping[str, Any]) -> _Resolved:
