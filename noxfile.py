@@ -57,3 +57,27 @@ def docs(session: nox.Session) -> None:
     """Build the documentation site with warnings as errors (examples run in the tests)."""
     session.install("-e", ".[docs]")
     session.run("mkdocs", "build", "--strict", *session.posargs)
+
+
+@nox.session
+def chaos(session: nox.Session) -> None:
+    """The chaos suite at full size (CI runs a short version with the tests)."""
+    session.install("-e", ".[dev]")
+    session.env["FINOOS_CHAOS_CALLS"] = "20000"
+    session.run("pytest", "tests/chaos", "-q", "-s", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the decoder with many more hypothesis examples than CI runs."""
+    session.install("-e", ".[dev]")
+    session.env["FINOOS_FUZZ_EXAMPLES"] = "5000"
+    session.run("pytest", "tests/fuzz", "-q", *session.posargs)
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """At least 20,000 calls across many token lifetimes; prints RSS at start, middle, end."""
+    session.install("-e", ".[dev]")
+    session.env["FINOOS_SOAK_CALLS"] = "20000"
+    session.run("pytest", "tests/soak", "-q", "-s", *session.posargs)
