@@ -34,6 +34,7 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ClientClosedError,
+    DecodeError,
     FinoError,
     InvalidInputError,
     RateLimitError,
@@ -552,6 +553,14 @@ class AsyncFino:
 
     # -- authentication -----------------------------------------------------------------------
 
+    def _decode_tokens(self, outcome: Outcome) -> TokenPair:
+        try:
+            return cast(TokenPair, self._decode(outcome, TokenPair))
+        except DecodeError as exc:
+            # The body of a token response holds tokens, even when it is malformed.
+            exc.snippet = "<withheld: authentication response>"
+            raise
+
     async def _authenticate(self) -> TokenPair:
         call = Call(
             "POST",
@@ -560,7 +569,7 @@ class AsyncFino:
             has_body=True,
             authenticated=False,
         )
-        return cast(TokenPair, self._decode(await self._execute(call, {}), TokenPair))
+        return self._decode_tokens(await self._execute(call, {}))
 
     async def _refresh(self, refresh_token: str) -> TokenPair:
         call = Call(
@@ -570,7 +579,7 @@ class AsyncFino:
             has_body=True,
             authenticated=False,
         )
-        return cast(TokenPair, self._decode(await self._execute(call, {}), TokenPair))
+        return self._decode_tokens(await self._execute(call, {}))
 
 
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))

@@ -6,8 +6,14 @@ import logging
 
 import pytest
 
-from finoos_async import AsyncFino, AuthenticationError, FinoError, InvalidInputError
-from finoos_async.sandbox import Sandbox
+from finoos_async import (
+    AsyncFino,
+    AuthenticationError,
+    DecodeError,
+    FinoError,
+    InvalidInputError,
+)
+from finoos_async.sandbox import Fault, Sandbox
 
 from ._helpers import ClientFactory
 
@@ -154,3 +160,15 @@ async def test_secrets_never_reach_logs_reprs_or_errors(
     for secret in [sandbox.secret, "wrong-secret-value", *tokens]:
         assert secret not in everything
     assert "GET /settings" in caplog.text  # the DEBUG lines are there, just redacted
+
+
+async def test_a_broken_token_response_is_not_quoted(
+    make_client: ClientFactory, sandbox: Sandbox
+) -> None:
+    """A DecodeError on a truncated token response withholds the body, which holds tokens."""
+    sandbox.faults.add(Fault(route="POST /auth", kind="truncated_json", after=True))
+    async with make_client(max_retries=0) as fino:
+        with pytest.raises(DecodeError) as caught:
+            await fino.settings.get()
+    assert "accessToken" not in caught.value.snippet
+    assert "withheld" in caught.value.snippet
