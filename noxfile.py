@@ -64,7 +64,8 @@ def chaos(session: nox.Session) -> None:
     """The chaos suite at full size (CI runs a short version with the tests)."""
     session.install("-e", ".[dev]")
     session.env["FINOOS_CHAOS_CALLS"] = "20000"
-    session.run("pytest", "tests/chaos", "-q", "-s", *session.posargs)
+    # -p no:logging: the suite keeps every DEBUG line itself; pytest need not keep a copy.
+    session.run("pytest", "tests/chaos", "-q", "-s", "-p", "no:logging", *session.posargs)
 
 
 @nox.session

@@ -326,11 +326,15 @@ def _fault_response(fault: Fault, real: Response | None) -> Response:
             text = str(int(retry_after)) if float(retry_after).is_integer() else str(retry_after)
             headers.append((b"retry-after", text.encode()))
         return error_response(fault.status, _FAULT_MESSAGES[fault.status], headers)
+    # A garbled body keeps the real status: a 401 or 404 whose body is mangled on the
+    # way must not reach the client as a 200 that claims the work was done.
+    # (A 204 cannot carry a body, so it becomes the 200 it stands for.)
+    status = real.status if real is not None and real.status != 204 else 200
     if fault.kind == "malformed_json":
-        return Response(200, _MALFORMED_BODY, [(b"content-type", b"application/json")])
+        return Response(status, _MALFORMED_BODY, [(b"content-type", b"application/json")])
     # truncated_json: half of the real body when there is one, else of a stand-in.
     whole = real.body if real is not None and real.body else _TRUNCATION_FILLER
-    return Response(200, whole[: len(whole) // 2], [(b"content-type", b"application/json")])
+    return Response(status, whole[: len(whole) // 2], [(b"content-type", b"application/json")])
 
 
 _FAULT_MESSAGES = {

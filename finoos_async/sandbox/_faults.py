@@ -72,8 +72,10 @@ class Fault:
         kind: ``"status"`` answers ``status`` with an error body; ``"latency"`` waits
             ``seconds`` and then serves normally; ``"malformed_json"`` answers 200 with
             a body that is not JSON; ``"truncated_json"`` answers 200 with the first half
-            of a JSON body; ``"disconnect"`` drops the connection without a response;
-            ``"revoke_token"`` revokes the request's access token first, so it gets 401.
+            of a JSON body (with ``after``, both keep the real response's status, so a
+            refused request never looks done); ``"disconnect"`` drops the connection
+            without a response; ``"revoke_token"`` revokes the request's access token
+            first, so it gets 401.
         status: For ``"status"``: 429, 500, 502, 503 or 504.
         retry_after: For ``"status"``: seconds sent as ``Retry-After``.
         seconds: For ``"latency"``: the delay.

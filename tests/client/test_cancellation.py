@@ -1,14 +1,23 @@
-"""Cancelling calls at every stage leaves the client usable and its token state sound."""
+"""Cancelling calls at every stage leaves the client usable and its token state sound.
+
+Stages: waiting for a token, in back-off, waiting for the answer, mid-body.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import anyio
 import pytest
 
-from finoos_async import ClientClosedError, InternalServerError
+from finoos_async import AsyncFino, ClientClosedError, InternalServerError
 from finoos_async.sandbox import Fault, Sandbox
+from finoos_async.sandbox._handlers import API_PREFIX
+from finoos_async.sandbox._http import Receive, Scope, Send
+from finoos_async.sandbox._server import serve_in_thread
 
-from ._helpers import ClientFactory
+from .._live import established_to, port_of
+from ._helpers import ClientFactory, seed_logins
 
 pytestmark = pytest.mark.anyio
 
@@ -103,3 +112,54 @@ async def test_leaving_the_block_cancels_calls_in_flight(
             await anyio.sleep(0.2)
     assert len(outcomes) == 3
     assert all("in flight" in str(exc) for exc in outcomes)
+
+
+class _SlowBody:
+    """The sandbox, but Get Logins bodies stall half way for ``stall`` seconds."""
+
+    def __init__(self, sandbox: Sandbox, stall: float) -> None:
+        self.sandbox = sandbox
+        self.stall = stall
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not scope.get("path", "").endswith("/banking/logins") or scope["method"] != "GET":
+            await self.sandbox(scope, receive, send)
+            return
+
+        async def stalling_send(message: dict[str, Any]) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            body = message["body"]
+            await send({"type": "http.response.body", "body": body[:100], "more_body": True})
+            await anyio.sleep(self.stall)
+            await send({"type": "http.response.body", "body": body[100:]})
+
+        await self.sandbox(scope, receive, stalling_send)
+
+
+@pytest.mark.parametrize("served", ["loopback", "loopback-fast"])
+async def test_cancelled_mid_body(served: str) -> None:
+    """A call cancelled while its body arrives frees its connection; the client goes on."""
+    sandbox = Sandbox()
+    with serve_in_thread(_SlowBody(sandbox, stall=2.0)) as origin:
+        base_url = origin + API_PREFIX
+        async with AsyncFino(
+            name=sandbox.name,
+            secret=sandbox.secret,
+            base_url=base_url,
+            fast=served == "loopback-fast",
+        ) as fino:
+            user = await fino.users.create(type="person")
+            await fino.banking.set_logins(user.id, seed_logins(), user_ip="203.0.113.7")
+            with anyio.fail_after(1.5):  # the stall is 2 s: only a real cancel ends sooner
+                with anyio.move_on_after(0.3) as scope:
+                    await fino.banking.get_logins(user.id, user_ip="203.0.113.7")
+            assert scope.cancelled_caught
+            assert (await fino.users.get(user.id)).id == user.id
+        assert sandbox.journal.count("POST /auth") == 1  # the token survived the cancel
+        for _ in range(20):
+            if established_to(port_of(base_url)) == 0:
+                break
+            await anyio.sleep(0.1)
+        assert established_to(port_of(base_url)) == 0

@@ -227,6 +227,19 @@ async def test_after_malformed_json_stores_the_logins(api: Api) -> None:
     assert (await api.get(f"/users/{user}/banking/logins")).json() == {"logins": [login]}
 
 
+@pytest.mark.parametrize("kind", ["malformed_json", "truncated_json"])
+async def test_after_garbling_keeps_a_refusal_a_refusal(api: Api, kind: str) -> None:
+    """A garbled answer to a refused request keeps its status: it must not look done.
+
+    Found by the chaos suite: a 404 garbled into a 200 told the client that logins
+    it never stored were stored.
+    """
+    route = "POST /users/{userID}/banking/logins"
+    api.sandbox.faults.add(Fault(route=route, kind=kind, after=True, times=1))
+    sent = await api.post("/users/no-such-user/banking/logins", json={"logins": []})
+    assert sent.status_code == 404
+
+
 async def test_wildcard_route_matches_everything(api: Api) -> None:
     """route="*" applies to every request, whatever its route."""
     api.sandbox.faults.add(Fault(route="*", kind="status", status=502))
