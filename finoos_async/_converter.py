@@ -20,7 +20,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -61,7 +61,7 @@ def make_converter(*, strict: bool = False, detailed: bool = False) -> cattrs.Co
             _is_optional, lambda tp: _structure_optional(tp, converter)
         )
         converter.register_structure_hook_factory(
-            _is_homogeneous_tuple, lambda tp: _structure_tuple(tp, converter)
+            _is_array, lambda tp: _structure_array(tp, converter)
         )
     converter.register_structure_hook_factory(
         _is_open_enum, lambda tp: _structure_open_enum(tp, strict)
@@ -164,7 +164,12 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 8601 string, got {type(value).__name__}")
-    return _parse_datetime(value)
+    try:
+        return _parse_datetime(value)
+    except ValueError:
+        # ``fromisoformat`` quotes the text in its message, and the DecodeError chains it:
+        # a logged traceback would carry the server's data (an IBAN, a name) into the logs.
+        raise ValueError("expected an ISO 8601 datetime") from None
 
 
 # Bank data repeats timestamps (a booking and its value date, a day's bookings); a
@@ -186,7 +191,20 @@ def format_datetime(value: datetime) -> str:
         text += f".{value.microsecond:06d}".rstrip("0")
     if not offset:
         return text + "Z"
-    return text + value.strftime("%z")[:3] + ":" + value.strftime("%z")[3:]
+    return text + _format_offset(offset)
+
+
+def _format_offset(offset: timedelta) -> str:
+    # ``±HH:MM``, and the seconds only when there are some: an offset read from
+    # ``+01:00:30`` goes back out as it came (``%z`` would write ``+01:0030``).
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes, rest = divmod(abs(offset), timedelta(minutes=1))
+    text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    if rest:
+        text += f":{rest.seconds:02d}"
+        if rest.microseconds:
+            text += f".{rest.microseconds:06d}"
+    return text
 
 
 def _is_optional(tp: Any) -> bool:
@@ -225,19 +243,26 @@ def _structure_optional(tp: Any, converter: cattrs.Converter) -> Callable[[Any, 
     return structure
 
 
-def _is_homogeneous_tuple(tp: Any) -> bool:
-    args = typing.get_args(tp)
-    return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+def _is_array(tp: Any) -> bool:
+    """``list[X]`` or ``tuple[X, ...]``: a JSON array whose items are all ``X``."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is list:
+        return len(args) == 1
+    return origin is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
-def _structure_tuple(tp: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+def _structure_array(tp: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    # cattrs' own list hook iterates whatever it is given: ``{"logins": {}}`` or
+    # ``{"logins": ""}`` would quietly decode as no logins. Only a JSON array is one.
     item = typing.get_args(tp)[0]
     hook = converter.get_structure_hook(item)
+    as_tuple = typing.get_origin(tp) is tuple
 
-    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+    def structure(value: Any, _: Any) -> list[Any] | tuple[Any, ...]:
         if not isinstance(value, list):
             raise ValueError(f"expected a JSON array, got {type(value).__name__}")
-        return tuple([hook(element, item) for element in value])
+        items = [hook(element, item) for element in value]
+        return tuple(items) if as_tuple else items
 
     return structure
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = ["dumps", "loads"]
@@ -20,7 +20,8 @@ def loads(data: bytes | str) -> Any:
     """Parse JSON, reading every number with a fraction or exponent as ``Decimal``.
 
     Integers stay ``int``: they are already exact. Raises ``ValueError`` on
-    malformed input, nesting too deep for the parser included.
+    malformed input, nesting too deep for the parser and numbers too large for
+    ``Decimal`` included.
     """
     try:
         return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
@@ -28,6 +29,10 @@ def loads(data: bytes | str) -> Any:
         # A hostile or broken body nested thousands deep must be a decode error like
         # any other malformed body, not an exception the caller never expects.
         raise ValueError("JSON nested too deeply") from None
+    except InvalidOperation:
+        # Decimal cannot hold an exponent past its limits (``1e99999999999999999999``)
+        # and raises an ArithmeticError, which no caller of a JSON parser expects.
+        raise ValueError("JSON number out of range") from None
 
 
 def _reject_constant(name: str) -> Any:
