@@ -19,7 +19,8 @@ from ._handlers import API_PREFIX, ROUTES
 from ._http import HTTPError, Receive, Request, Response, Scope, Send, error_response
 from ._journal import MASK, Journal, JournalEntry, mask_auth_body
 from ._router import Route, Router
-from ._state import State
+from ._state import CONNECT_SESSION_TTL, State
+from ._ui import UI_ROUTES
 
 __all__ = ["DEFAULT_API_VERSION", "DEFAULT_NAME", "DEFAULT_SCOPES", "DEFAULT_SECRET", "Sandbox"]
 
@@ -75,6 +76,9 @@ class Sandbox:
     - Provisional routes: Search Companies searches a small made-up directory and
       Search Logos derives logo URLs on the sandbox's origin; a document shipment is
       ``queued`` until 60 s of ``clock`` have passed, then ``sent`` (never ``failed``).
+    - A connect session's ``redirectURL`` opens a Banking UI served by the sandbox
+      (test bank "fino Bank", ``10020000``, ``dummy`` / ``654321``, the TAN on screen);
+      it works once, for ``connect_session_ttl`` seconds of ``clock``.
 
     Args:
         name: The account name to authenticate with.
@@ -87,6 +91,8 @@ class Sandbox:
         scopes: The scopes the account holds; new users get them all.
         faults: Faults active from the start (see :attr:`faults`).
         seed: Seeds the faults' ``rate`` draws, so a run repeats exactly.
+        connect_session_ttl: Seconds of ``clock`` a connect session's Banking UI can be
+            used for (default 600, ten minutes).
     """
 
     def __init__(
@@ -101,9 +107,12 @@ class Sandbox:
         scopes: Iterable[str] = DEFAULT_SCOPES,
         faults: Iterable[Fault] = (),
         seed: int = 0,
+        connect_session_ttl: float = CONNECT_SESSION_TTL,
     ) -> None:
         if access_token_ttl <= 0 or refresh_token_ttl <= 0:
             raise ValueError("token lifetimes must be positive")
+        if connect_session_ttl <= 0:
+            raise ValueError("connect_session_ttl must be positive")
         if not _is_date(api_version):
             raise ValueError(f"api_version must be a YYYY-MM-DD date, got {api_version!r}")
         self._state = State(
@@ -114,8 +123,9 @@ class Sandbox:
             refresh_ttl=refresh_token_ttl,
             api_version=api_version,
             scopes=tuple(scopes),
+            connect_session_ttl=connect_session_ttl,
         )
-        self._router = Router(ROUTES, prefix=API_PREFIX)
+        self._router = Router((*ROUTES, *UI_ROUTES), prefix=API_PREFIX)
         self._faults = FaultTable(
             seed=seed, routes=[route.key for route in self._router.routes], faults=faults
         )
@@ -296,7 +306,13 @@ class Sandbox:
         scope: Scope,
     ) -> Response:
         state = self._state
-        request = Request(headers=headers, body=body, params=params, origin=_origin(scope, headers))
+        request = Request(
+            headers=headers,
+            body=body,
+            params=params,
+            origin=_origin(scope, headers),
+            query=scope.get("query_string", b"").decode("latin-1"),
+        )
         try:
             with state.lock:
                 if route.auth and not state.access_token_valid(headers.get("authorization", "")):

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ._app import DEFAULT_API_VERSION, DEFAULT_NAME, DEFAULT_SECRET, Sandbox
 from ._handlers import API_PREFIX
+from ._state import CONNECT_SESSION_TTL
 
 __all__ = ["build_parser", "main"]
 
@@ -37,6 +38,12 @@ def build_parser(prog: str = "python -m finoos_async.sandbox") -> argparse.Argum
         "--refresh-ttl", type=float, default=1800.0, help="refresh token lifetime in seconds"
     )
     parser.add_argument(
+        "--connect-session-ttl",
+        type=float,
+        default=CONNECT_SESSION_TTL,
+        help="seconds a connect session's Banking UI can be used for",
+    )
+    parser.add_argument(
         "--api-version",
         default=DEFAULT_API_VERSION,
         help="account API version",
@@ -55,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             access_token_ttl=args.access_ttl,
             refresh_token_ttl=args.refresh_ttl,
             api_version=args.api_version,
+            connect_session_ttl=args.connect_session_ttl,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

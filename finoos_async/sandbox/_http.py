@@ -84,18 +84,26 @@ class Request:
     """What a handler needs to know about one request.
 
     ``headers`` has lower-cased names; ``origin`` is ``scheme://host`` as the client
-    addressed the server, so links the sandbox hands out work on any port.
+    addressed the server, so links the sandbox hands out work on any port; ``query``
+    is the raw query string, still percent-encoded.
     """
 
-    __slots__ = ("body", "headers", "origin", "params", "user")
+    __slots__ = ("body", "headers", "origin", "params", "query", "user")
 
     def __init__(
-        self, *, headers: dict[str, str], body: bytes, params: dict[str, str], origin: str
+        self,
+        *,
+        headers: dict[str, str],
+        body: bytes,
+        params: dict[str, str],
+        origin: str,
+        query: str = "",
     ) -> None:
         self.headers = headers
         self.body = body
         self.params = params
         self.origin = origin
+        self.query = query
         # Set by the pipeline on per-user routes once the user is known to exist.
         self.user: Any = None
 

@@ -19,8 +19,10 @@ import attrs
 from ._clock import Clock
 
 __all__ = [
+    "CONNECT_SESSION_TTL",
     "EMPTY_LOGINS",
     "SHIPMENT_SEND_SECONDS",
+    "ConnectProgress",
     "ConnectSession",
     "Shipment",
     "State",
@@ -31,6 +33,8 @@ __all__ = [
 EMPTY_LOGINS = b'{"logins":[]}'
 #: Seconds of sandbox clock after which a queued shipment counts as sent.
 SHIPMENT_SEND_SECONDS = 60.0
+#: Default seconds of sandbox clock a Banking UI session can be used for.
+CONNECT_SESSION_TTL = 600.0
 
 # Expired tokens are forgotten lazily; this bounds how many may pile up between sweeps.
 _SWEEP_AT = 1024
@@ -53,6 +57,26 @@ class User:
     logins: bytes = EMPTY_LOGINS
 
 
+@attrs.define
+class ConnectProgress:
+    """How far the end user has come in one session's Banking UI flow.
+
+    Attributes:
+        bank_code: The bank chosen, once one is.
+        failures: Wrong answers (credentials, then TANs) at the current step.
+        tan: The TAN the UI shows and expects, once the bank's login succeeded.
+        tans_left: TANs still to confirm before the login is connected.
+        outcome: ``"redirect"``, ``"error"`` or ``"exit"`` once the flow has ended;
+            an ended session cannot be used again.
+    """
+
+    bank_code: str | None = None
+    failures: int = 0
+    tan: str | None = None
+    tans_left: int = 0
+    outcome: str | None = None
+
+
 @attrs.frozen
 class ConnectSession:
     """A Banking UI session created by Create Connect User Session.
@@ -64,6 +88,8 @@ class ConnectSession:
         error_url: Where the UI sends the user after an error.
         exit_url: Where the UI sends the user who leaves.
         recurring: Whether the connection may be refreshed without the user.
+        expires_at: The sandbox clock's reading from which the session is expired.
+        progress: The end user's progress through the Banking UI (mutable).
     """
 
     id: str
@@ -72,6 +98,8 @@ class ConnectSession:
     error_url: str
     exit_url: str
     recurring: bool
+    expires_at: float = float("inf")
+    progress: ConnectProgress = attrs.field(factory=ConnectProgress, eq=False)
 
 
 @attrs.frozen
@@ -123,6 +151,7 @@ class State:
         refresh_ttl: float,
         api_version: str,
         scopes: tuple[str, ...],
+        connect_session_ttl: float = CONNECT_SESSION_TTL,
     ) -> None:
         self.name = name
         self.secret = secret
@@ -131,6 +160,7 @@ class State:
         self.refresh_ttl = refresh_ttl
         self.api_version = api_version
         self.scopes = scopes
+        self.connect_session_ttl = connect_session_ttl
         self.lock = threading.Lock()
         # token -> the clock reading at which it stops working
         self._access: dict[str, float] = {}
@@ -197,9 +227,15 @@ class State:
     def create_session(
         self, user_id: str, *, redirect_url: str, error_url: str, exit_url: str, recurring: bool
     ) -> ConnectSession:
-        """Store a Banking UI session for ``user_id``."""
+        """Store a Banking UI session for ``user_id``, usable for ``connect_session_ttl``."""
         session = ConnectSession(
-            secrets.token_urlsafe(16), user_id, redirect_url, error_url, exit_url, recurring
+            secrets.token_urlsafe(16),
+            user_id,
+            redirect_url,
+            error_url,
+            exit_url,
+            recurring,
+            expires_at=self.clock() + self.connect_session_ttl,
         )
         self.sessions[session.id] = session
         return session
