@@ -260,7 +260,9 @@ HOSTILE_VALUES: list[Any] = [
 ]
 
 
-_HOSTILE = st.sampled_from(HOSTILE_VALUES)
+# Copied on every draw: a shared ``[]`` appended into one tree and then mutated inside it
+# would change HOSTILE_VALUES itself, and a later tree could end up containing itself.
+_HOSTILE = st.sampled_from(HOSTILE_VALUES).map(lambda value: _copy(value))
 _VALID = valid_bodies()
 _MUTATIONS = st.integers(1, 3)
 _TREE_ACTIONS = st.sampled_from(["replace", "retype", "random", "delete", "add", "wrap"])
@@ -270,7 +272,7 @@ _TYPED_FIELDS = frozenset(
 )
 _WRONG = st.sampled_from(
     [SECRET, f"2020-05-26T17:11:22{SECRET}", f"{SECRET}Z", "", "1.5", 1, True, {}, [SECRET]]
-)
+).map(lambda value: _copy(value))
 _TEXT_ACTIONS = st.sampled_from(["truncate", "insert", "overwrite", "cut", "encode", "append"])
 _ENCODINGS = st.sampled_from(["utf-16", "utf-16-be", "utf-32-le", "utf-8-sig"])
 _TAILS = st.sampled_from([b"}", b"]", b" x", b"{}", b"\xff", b"\x00"])
