@@ -15,6 +15,7 @@ when strict), absent optional fields left at their defaults.
 
 from __future__ import annotations
 
+import inspect
 import types
 import typing
 from collections.abc import Callable
@@ -42,6 +43,30 @@ def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
         if len(rest) == 1 and len(args) == 2:
             return rest[0], True
     return tp, False
+
+
+def _slot_setters(cls: type[Any]) -> dict[str, Callable[[Any, Any], None]] | None:
+    """Each field's slot ``__set__``, when setting the slots is all ``cls.__init__`` does.
+
+    That holds for a slotted attrs class without validators, converters, init hooks
+    or a cached hash, as every model is; for any other class, ``None``: call it.
+    """
+    if any(
+        hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")
+    ) or "__attrs_cached_hash__" in getattr(cls, "__slots__", ()):
+        return None
+    setters = {}
+    for field in attrs.fields(cls):
+        slot = inspect.getattr_static(cls, field.name, None)
+        if (
+            not isinstance(slot, types.MemberDescriptorType)
+            or field.validator is not None
+            or field.converter is not None
+            or not field.init
+        ):
+            return None
+        setters[field.name] = slot.__set__
+    return setters
 
 
 def make_fast_structure(
@@ -106,15 +131,31 @@ def make_fast_structure(
                 lines.append(f"        {var} = _h{index}({var}, _i{index})")
             else:
                 lines.append(f"    {var} = _h{index}({var}, _i{index})")
-    call = ", ".join(arguments)
+    setters = _slot_setters(cls)
     if keeps_extra or strict:
         lines.append("    if not _known.issuperset(o):")
         lines.append("        unknown = {k: v for k, v in o.items() if k not in _known}")
         if strict:
             lines.append("        _bad('object', 'no unknown fields', unknown)")
+    if keeps_extra:
+        namespace["_no_extra"] = attrs.fields_dict(cls)[extra].default
+        if strict:
+            lines.append("    unknown = _no_extra")
         else:
-            lines.append(f"        return _cls({call}, {extra}=unknown)")
-    lines.append(f"    return _cls({call})")
+            lines.append("    else:")
+            lines.append("        unknown = _no_extra")
+        arguments.append(f"{extra}=unknown")
+    if setters is None:
+        lines.append(f"    return _cls({', '.join(arguments)})")
+    else:
+        # What attrs' own __init__ does, minus its per-field ``object.__setattr__`` by name.
+        namespace["_new"] = object.__new__
+        lines.append("    m = _new(_cls)")
+        for index, argument in enumerate(arguments):
+            name, _, var = argument.partition("=")
+            namespace[f"_s{index}"] = setters[name]
+            lines.append(f"    _s{index}(m, {var})")
+        lines.append("    return m")
     source = "\n".join(lines)
     exec(compile(source, f"<finoos_async structure {cls.__qualname__}>", "exec"), namespace)  # noqa: S102 - our own generated code, from our own classes
     function: Callable[[Any, Any], Any] = namespace["structure"]

@@ -139,3 +139,42 @@ def test_strict_is_off_by_default() -> None:
     client = AsyncFino(name="n", secret="s")
     account = client._decoder.structure({"id": "A", "type": "NEW", "x": 1}, Account)
     assert (account.type, account.extra) == ("NEW", {"x": 1})
+
+
+def test_decoded_models_equal_models_built_by_their_constructors() -> None:
+    """Decoding fills every field, ``extra`` included, exactly as ``__init__`` would."""
+    for strict in (False, True):
+        body = _TRICKY if not strict else _TRICKY.replace(b'"riskScore":0.10,', b"")
+        data = _json.loads(body)["logins"][0]["accounts"][0]["transactions"][0]
+        decoded = make_converter(strict=strict).structure(data, Transaction)
+        built = Transaction(
+            id="T1",
+            account_id="A1",
+            amount=Decimal("-1234567890123.45"),
+            booking_date=datetime(2024, 2, 29, 23, 59, 59, tzinfo=timezone.utc),
+            **({} if strict else {"extra": {"riskScore": Decimal("0.10")}}),
+        )
+        assert decoded == built
+        assert repr(decoded) == repr(built)
+        with pytest.raises(AttributeError):
+            decoded.id = "changed"  # type: ignore[misc]
+
+
+def test_models_with_validators_or_init_hooks_are_decoded_through_init() -> None:
+    """A model class whose ``__init__`` does more than set slots is still called."""
+    import attrs
+
+    seen: list[str] = []
+
+    @attrs.frozen(kw_only=True)
+    class Checked:
+        name: str = attrs.field(validator=attrs.validators.min_len(1))
+
+        def __attrs_post_init__(self) -> None:
+            seen.append(self.name)
+
+    converter = make_converter()
+    assert converter.structure({"name": "ok"}, Checked) == Checked(name="ok")
+    assert seen == ["ok", "ok"]
+    with pytest.raises(ValueError, match="Length of 'name'"):
+        converter.structure({"name": ""}, Checked)
