@@ -124,8 +124,10 @@ def make_fast_structure(
             lines.append(f"        {var} = tuple([_h{index}(x, _i{index}) for x in {var}])")
         else:
             # Nested models, datetimes, open enums: the type's own (cached) hook.
-            namespace[f"_h{index}"] = converter.get_structure_hook(field.type)
-            namespace[f"_i{index}"] = field.type
+            # For ``X | None`` the None test is here, so X's own hook serves directly.
+            target = inner if optional else field.type
+            namespace[f"_h{index}"] = converter.get_structure_hook(target)
+            namespace[f"_i{index}"] = target
             if optional or not required:
                 lines.append(f"    if {var} is not None:")
                 lines.append(f"        {var} = _h{index}({var}, _i{index})")
