@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import logging
 import os
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio
 import anyio.abc
@@ -52,14 +53,16 @@ from ._middleware import (
 from ._models.auth import TokenPair
 from ._options import BANKING_OPTION_NAMES, CALL_OPTION_NAMES, CallOptions, TimeoutTypes
 from ._resources.banking import Banking
-from ._resources.companies import Companies
-from ._resources.documents import Documents
 from ._resources.raw import WithRawResponse
 from ._resources.settings import SettingsResource
 from ._resources.users import Users
 from ._retry import RetryPolicy, classify, parse_retry_after, request_may_have_arrived
 from ._transport import fast_transport
 from ._validation import check_header_value, check_ip, is_loopback_host
+
+if TYPE_CHECKING:
+    from ._resources.companies import Companies
+    from ._resources.documents import Documents
 
 __all__ = ["PRODUCTION_BASE_URL", "TEST_BASE_URL", "AsyncFino"]
 
@@ -221,16 +224,26 @@ class AsyncFino:
         """Connect bank logins and read or replace them."""
         self.settings = SettingsResource(self)
         """The account's settings."""
-        self.companies = Companies(self)
-        """Search companies and their logos, many queries at once (provisional)."""
-        self.documents = Documents(self)
-        """Send PDFs by fax or letter and follow their shipments (provisional)."""
         self.with_raw_response = WithRawResponse(self)
         """The same methods, returning a ``RawResponse`` with status, headers and attempts."""
 
     def __repr__(self) -> str:
         state = self._state.name.lower()
         return f"<AsyncFino base_url={self.base_url!r} name={self._name!r} secret=*** {state}>"
+
+    @functools.cached_property
+    def companies(self) -> Companies:
+        """Search companies and their logos, many queries at once (provisional)."""
+        from ._resources.companies import Companies  # loaded on first use, like its models
+
+        return Companies(self)
+
+    @functools.cached_property
+    def documents(self) -> Documents:
+        """Send PDFs by fax or letter and follow their shipments (provisional)."""
+        from ._resources.documents import Documents  # loaded on first use, like its models
+
+        return Documents(self)
 
     @property
     def server_api_version(self) -> str | None:

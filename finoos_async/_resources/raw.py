@@ -7,18 +7,19 @@ is written once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast
 
 from .._response import RawResponse
 from .banking import Banking
-from .companies import Companies
-from .documents import Documents
 from .settings import SettingsResource
 from .users import Users
 
 if TYPE_CHECKING:
     from .._client import AsyncFino
+    from .companies import Companies
+    from .documents import Documents
 
 __all__ = ["WithRawResponse"]
 
@@ -80,5 +81,18 @@ class WithRawResponse:
         self.users = RawUsers(Users(client, raw=True))
         self.banking = RawBanking(Banking(client, raw=True))
         self.settings = RawSettings(SettingsResource(client, raw=True))
-        self.companies = RawCompanies(Companies(client, raw=True))
-        self.documents = RawDocuments(Documents(client, raw=True))
+        self._client = client
+
+    @functools.cached_property
+    def companies(self) -> RawCompanies:
+        """``fino.companies`` returning raw responses (provisional)."""
+        from .companies import Companies  # loaded on first use, like fino.companies
+
+        return RawCompanies(Companies(self._client, raw=True))
+
+    @functools.cached_property
+    def documents(self) -> RawDocuments:
+        """``fino.documents`` returning raw responses (provisional)."""
+        from .documents import Documents  # loaded on first use, like fino.documents
+
+        return RawDocuments(Documents(self._client, raw=True))
