@@ -16,7 +16,6 @@ Rules it enforces, for every model:
 from __future__ import annotations
 
 import enum
-import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -80,6 +79,7 @@ def make_converter(*, strict: bool = False, detailed: bool = False) -> cattrs.Co
                 extra=EXTRA,
                 strict=strict,
                 structure_decimal=_structure_decimal,
+                datetimes=DATETIMES,
             ),
         )
     converter.register_unstructure_hook_factory(
@@ -164,17 +164,27 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 8601 string, got {type(value).__name__}")
-    try:
-        return _parse_datetime(value)
-    except ValueError:
-        # ``fromisoformat`` quotes the text in its message, and the DecodeError chains it:
-        # a logged traceback would carry the server's data (an IBAN, a name) into the logs.
-        raise ValueError("expected an ISO 8601 datetime") from None
+    parsed = DATETIMES.get(value)
+    if parsed is None:
+        try:
+            parsed = _parse_datetime(value)
+        except ValueError:
+            # ``fromisoformat`` quotes the text in its message, and the DecodeError chains
+            # it: a logged traceback would carry the server's data into the logs.
+            raise ValueError("expected an ISO 8601 datetime") from None
+        if len(DATETIMES) >= _DATETIMES_KEPT:
+            DATETIMES.clear()
+        DATETIMES[value] = parsed
+    return parsed
 
 
-# Bank data repeats timestamps (a booking and its value date, a day's bookings); a
-# datetime is immutable, so one parsed object can serve every repeat of its text.
-@functools.lru_cache(maxsize=4096)
+#: Parsed datetimes by their text. Bank data repeats timestamps (a booking and its
+#: value date, a day's bookings) and a datetime is immutable, so one parsed object
+#: serves every repeat; the decoder's generated code looks here before calling out.
+DATETIMES: dict[str, datetime] = {}
+_DATETIMES_KEPT = 4096
+
+
 def _parse_datetime(text: str) -> datetime:
     parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     # The API documents UTC with a ``Z``; a bare time is read as UTC, never as local time.

@@ -19,6 +19,7 @@ import inspect
 import types
 import typing
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +78,7 @@ def make_fast_structure(
     extra: str,
     strict: bool,
     structure_decimal: Callable[[Any, Any], Decimal],
+    datetimes: dict[str, datetime],
 ) -> Callable[[Any, Any], Any]:
     """Compile the structure function of the attrs class ``cls``."""
     attrs.resolve_types(cls)
@@ -88,6 +90,7 @@ def make_fast_structure(
         "_Decimal": Decimal,
         "_dec": structure_decimal,
         "_known": frozenset(wire(a) for a in fields),
+        "_datetime": datetimes.get,
     }
     lines = [
         "def structure(o, _=None):",
@@ -112,6 +115,15 @@ def make_fast_structure(
         elif inner is Decimal:
             lines.append(f"    if {check}type({var}) is not _Decimal:")
             lines.append(f"        {var} = _dec({var}, None)")
+        elif inner is datetime:
+            # Most datetimes repeat one already parsed: a lookup, no call. A miss, or a
+            # value that is no string at all, goes to the hook, which parses or refuses.
+            namespace[f"_h{index}"] = converter.get_structure_hook(datetime)
+            lines.append(f"    if type({var}) is str:")
+            lines.append(f"        t = _datetime({var})")
+            lines.append(f"        {var} = t if t is not None else _h{index}({var}, None)")
+            lines.append(f"    elif {var} is not None:" if check else "    else:")
+            lines.append(f"        {var} = _h{index}({var}, None)")
         elif typing.get_origin(inner) is tuple and typing.get_args(inner)[1:] == (Ellipsis,):
             item = typing.get_args(inner)[0]
             namespace[f"_h{index}"] = converter.get_structure_hook(item)
@@ -121,7 +133,12 @@ def make_fast_structure(
             lines.append(f"    elif type({var}) is not list:")
             lines.append(f"        _bad({key!r}, 'a JSON array', {var})")
             lines.append("    else:")
-            lines.append(f"        {var} = tuple([_h{index}(x, _i{index}) for x in {var}])")
+            if attrs.has(item):
+                # A model's hook is one of these functions, callable with the data alone:
+                # map() calls it from C, without a comprehension's frame per list.
+                lines.append(f"        {var} = tuple(map(_h{index}, {var}))")
+            else:
+                lines.append(f"        {var} = tuple([_h{index}(x, _i{index}) for x in {var}])")
         else:
             # Nested models, datetimes, open enums: the type's own (cached) hook.
             # For ``X | None`` the None test is here, so X's own hook serves directly.
