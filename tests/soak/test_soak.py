@@ -3,9 +3,10 @@
 The sandbox runs in its own process (its journal keeps every request, which would
 otherwise count against the client's memory) with 2.5 s access tokens, so a full
 run (``nox -s soak``: ``FINOOS_SOAK_CALLS=20000``) spans at least ten token lifetimes
-and their background renewals: it goes on past its calls until they have passed. The process's RSS, the TCP connections open to the server
-and the tasks alive are read after a warm-up, half way, and at the end; each must
-stay flat. CI runs a short version.
+and their background renewals: it goes on past its calls until they have passed.
+The process's RSS, the TCP connections open to the server and the tasks alive are
+read after a warm-up, half way, and at the end; each must stay flat. CI runs a short
+version.
 """
 
 from __future__ import annotations
