@@ -57,7 +57,7 @@ from ._resources.raw import WithRawResponse
 from ._resources.settings import SettingsResource
 from ._resources.users import Users
 from ._retry import RetryPolicy, classify, parse_retry_after, request_may_have_arrived
-from ._transport import fast_transport
+from ._transport import fast_transport, own_http_client
 from ._validation import check_header_value, check_ip, is_loopback_host
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ class AsyncFino:
     async def _run(self) -> AsyncIterator[AsyncFino]:
         if self._owns_http:
             transport = self._transport or fast_transport(self._fast)
-            self._http = httpx.AsyncClient(transport=transport, timeout=self._timeout)
+            self._http = own_http_client(transport, self._timeout)
             logger.debug("HTTP transport: %s", type(transport).__name__ if transport else "httpx")
         self._state = _State.OPENED
         self._tokens = TokenManager(
