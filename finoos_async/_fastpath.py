@@ -16,6 +16,7 @@ when strict), absent optional fields left at their defaults.
 from __future__ import annotations
 
 import inspect
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -96,7 +97,7 @@ def make_fast_structure(
         "def structure(o, _=None):",
         "    if type(o) is not dict:",
         "        _bad('object', 'a JSON object', o)",
-        "    g = o.get",
+        *_fetch_fields(fields, wire, namespace, keeps_extra=keeps_extra, strict=strict),
     ]
     arguments = []
     for index, field in enumerate(fields):
@@ -105,8 +106,6 @@ def make_fast_structure(
         arguments.append(f"{field.name}={var}")
         inner, optional = _unwrap_optional(field.type)
         required = field.default is attrs.NOTHING
-        fetch = f"o[{key!r}]" if required else f"g({key!r})"
-        lines.append(f"    {var} = {fetch}")
         check = f"{var} is not None and " if optional or not required else ""
         if inner in _PRIMITIVES:
             namespace[f"_t{index}"] = inner
@@ -151,18 +150,8 @@ def make_fast_structure(
             else:
                 lines.append(f"    {var} = _h{index}({var}, _i{index})")
     setters = _slot_setters(cls)
-    if keeps_extra or strict:
-        lines.append("    if not _known.issuperset(o):")
-        lines.append("        unknown = {k: v for k, v in o.items() if k not in _known}")
-        if strict:
-            lines.append("        _bad('object', 'no unknown fields', unknown)")
     if keeps_extra:
         namespace["_no_extra"] = attrs.fields_dict(cls)[extra].default
-        if strict:
-            lines.append("    unknown = _no_extra")
-        else:
-            lines.append("    else:")
-            lines.append("        unknown = _no_extra")
         arguments.append(f"{extra}=unknown")
     if setters is None:
         lines.append(f"    return _cls({', '.join(arguments)})")
@@ -179,3 +168,46 @@ def make_fast_structure(
     exec(compile(source, f"<finoos_async structure {cls.__qualname__}>", "exec"), namespace)  # noqa: S102 - our own generated code, from our own classes
     function: Callable[[Any, Any], Any] = namespace["structure"]
     return function
+
+
+def _fetch_fields(
+    fields: list[attrs.Attribute[Any]],
+    wire: Callable[[attrs.Attribute[Any]], str],
+    namespace: dict[str, Any],
+    *,
+    keeps_extra: bool,
+    strict: bool,
+) -> list[str]:
+    """Source lines that read every field into ``f0``, ``f1``, … and unknown keys into
+    ``unknown`` (when the model keeps them), refusing unknown keys when ``strict``.
+
+    Servers send every field, ``null`` when empty, far more often than not: then one
+    ``itemgetter`` call reads them all. Otherwise each is read on its own, absent
+    optional fields as ``None``.
+    """
+    keys = [wire(field) for field in fields]
+    targets = ", ".join(f"f{index}" for index in range(len(fields)))
+    lines = []
+    if len(keys) > 1:
+        namespace["_every"] = operator.itemgetter(*keys)
+        lines.append(f"    if len(o) == {len(keys)} and _known.issuperset(o):")
+        lines.append(f"        {targets} = _every(o)")
+        if keeps_extra:
+            lines.append("        unknown = _no_extra")
+        lines.append("    else:")
+        indent = "        "
+    else:
+        indent = "    "
+    lines.append(f"{indent}g = o.get")
+    for index, (field, key) in enumerate(zip(fields, keys, strict=True)):
+        fetch = f"o[{key!r}]" if field.default is attrs.NOTHING else f"g({key!r})"
+        lines.append(f"{indent}f{index} = {fetch}")
+    if keeps_extra or strict:
+        lines.append(f"{indent}if not _known.issuperset(o):")
+        lines.append(f"{indent}    unknown = {{k: v for k, v in o.items() if k not in _known}}")
+        if strict:
+            lines.append(f"{indent}    _bad('object', 'no unknown fields', unknown)")
+        if keeps_extra:
+            lines.append(f"{indent}else:")
+            lines.append(f"{indent}    unknown = _no_extra")
+    return lines
