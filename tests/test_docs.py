@@ -9,6 +9,9 @@ right above a fence changes that:
 - ``<!-- requires: module -->`` skips the block when ``module`` is not installed.
 - ``<!-- pytest-module -->`` marks a block that is a pytest test module: it is run by
   pytest in a subprocess, which must pass with at least one test and none skipped.
+- ``<!-- sandbox-server -->`` runs the block as a reader would after starting
+  ``finoos sandbox`` and exporting the ``FINOOS_*`` lines it prints; every URL of
+  that server the block prints must then open (answer 200).
 
 An example that shows an error must really meet it: every ``except`` clause in an
 example has to run, so a ``try`` whose error silently stopped happening fails too.
@@ -35,6 +38,8 @@ _FENCE_OPEN = re.compile(r"^(?P<indent> *)```python\b.*$")
 _SKIP = re.compile(r"^\s*<!--\s*skip-test:\s*(?P<reason>\S.*?)\s*-->\s*$")
 _REQUIRES = re.compile(r"^\s*<!--\s*requires:\s*(?P<module>[\w.]+)\s*-->\s*$")
 _PYTEST_MODULE = re.compile(r"^\s*<!--\s*pytest-module\s*-->\s*$")
+_SANDBOX_SERVER = re.compile(r"^\s*<!--\s*sandbox-server\s*-->\s*$")
+_URL = re.compile(r"https?://\S+")
 
 
 @attrs.frozen
@@ -48,6 +53,7 @@ class Example:
     skip_reason: str | None
     requires: str | None
     pytest_module: bool
+    sandbox_server: bool
 
     @property
     def id(self) -> str:
@@ -83,6 +89,7 @@ def _examples(page: Path) -> Iterator[Example]:
             skip_reason=skip["reason"] if skip else None,
             requires=requires["module"] if requires else None,
             pytest_module=_PYTEST_MODULE.match(above) is not None,
+            sandbox_server=_SANDBOX_SERVER.match(above) is not None,
         )
         number = end + 1
 
@@ -146,8 +153,35 @@ def _run_pytest_module(example: Example, folder: Path) -> None:
     assert " skipped" not in report, report
 
 
+@pytest.fixture(scope="module")
+def sandbox_server() -> Iterator[dict[str, str]]:
+    """``finoos sandbox --port 0`` in its own process; yields the FINOOS_* lines it prints."""
+    script = Path(sys.executable).with_name("finoos")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "finoos_async"]
+    command += ["sandbox", "--port", "0"]
+    # The context manager closes the pipe; terminate() first so it does not wait forever.
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:  # noqa: S603
+        try:
+            assert server.stdout is not None
+            env: dict[str, str] = {}
+            while len(env) < 3:
+                line = server.stdout.readline()
+                assert line, "finoos sandbox exited before printing its FINOOS_* lines"
+                key, _, value = line.strip().partition("=")
+                env[key] = value
+            yield env
+        finally:
+            server.terminate()
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.id for example in EXAMPLES])
-def test_example_runs(example: Example, tmp_path: Path) -> None:
+def test_example_runs(
+    example: Example,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The example runs to its end without raising, and every error it handles happens."""
     if example.skip_reason is not None:
         pytest.skip(example.skip_reason)
@@ -156,8 +190,26 @@ def test_example_runs(example: Example, tmp_path: Path) -> None:
     if example.pytest_module:
         _run_pytest_module(example, tmp_path)
         return
+    server: dict[str, str] = {}
+    if example.sandbox_server:
+        server = request.getfixturevalue("sandbox_server")
+        for name, value in server.items():
+            monkeypatch.setenv(name, value)
     filename = str(DOCS / example.page)
     tree = ast.parse(example.source, filename)
     executed = _run_tracing_lines(compile(tree, filename, "exec"), filename)
     missed = sorted(_handler_lines(tree) - executed)
     assert not missed, f"{example.page}: except clauses never reached at lines {missed}"
+    if server:
+        _assert_printed_urls_open(capsys.readouterr().out, server["FINOOS_BASE_URL"])
+
+
+def _assert_printed_urls_open(output: str, base_url: str) -> None:
+    """Every URL of the sandbox server in ``output`` answers 200, as a browser would see it."""
+    import httpx
+
+    urls = [url for url in _URL.findall(output) if url.startswith(base_url)]
+    assert urls, f"the example printed no URL of the server at {base_url}:\n{output}"
+    for url in urls:
+        response = httpx.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
