@@ -119,6 +119,26 @@ async def test_wrong_credentials_raise_at_first_call(make_client: ClientFactory)
     assert caught.value.request_id
 
 
+async def test_concurrent_calls_with_wrong_credentials_share_one_refusal(
+    make_client: ClientFactory, sandbox: Sandbox
+) -> None:
+    """Twenty first calls with a wrong secret all raise, after a single POST /auth."""
+    errors: list[BaseException] = []
+
+    async def call(fino: object) -> None:
+        try:
+            await fino.settings.get()  # type: ignore[attr-defined]
+        except AuthenticationError as exc:
+            errors.append(exc)
+
+    async with make_client(secret="wrong") as fino, anyio.create_task_group() as tg:
+        for _ in range(20):
+            tg.start_soon(call, fino)
+    assert len(errors) == 20
+    assert sandbox.journal.count("POST /auth") == 1
+    assert sandbox.journal.count("GET /settings") == 0
+
+
 @pytest.mark.parametrize("sandbox_options", [{"access_token_ttl": 2.0}])
 async def test_background_task_refreshes_before_expiry(
     make_client: ClientFactory, sandbox: Sandbox
