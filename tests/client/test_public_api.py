@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import inspect
+import re
 import subprocess
 import sys
 
@@ -130,3 +132,14 @@ print("ok")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_runtime_dependencies_are_pinned() -> None:
+    """The package needs exactly these at run time; adding one is a deliberate choice."""
+    requirements = importlib.metadata.requires("finoos_async") or []
+    runtime = {
+        re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0].lower()
+        for requirement in requirements
+        if "extra ==" not in requirement
+    }
+    assert runtime == {"anyio", "attrs", "cattrs", "httpx", "sniffio"}
