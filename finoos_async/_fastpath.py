@@ -139,7 +139,7 @@ def make_fast_structure(
             else:
                 lines.append(f"        {var} = tuple([_h{index}(x, _i{index}) for x in {var}])")
         else:
-            # Nested models, datetimes, open enums: the type's own (cached) hook.
+            # Nested models and open enums: the type's own (cached) hook.
             # For ``X | None`` the None test is here, so X's own hook serves directly.
             target = inner if optional else field.type
             namespace[f"_h{index}"] = converter.get_structure_hook(target)
@@ -178,9 +178,9 @@ def _fetch_fields(
     keeps_extra: bool,
     strict: bool,
 ) -> list[str]:
-    """Source lines that read every field into ``f0``, ``f1``, … and unknown keys into
-    ``unknown`` (when the model keeps them), refusing unknown keys when ``strict``.
+    """Source lines that read the fields into ``f0``, ``f1``, … and unknown keys into ``unknown``.
 
+    Unknown keys are kept only when the model keeps them, and refused when ``strict``.
     Servers send every field, ``null`` when empty, far more often than not: then one
     ``itemgetter`` call reads them all. Otherwise each is read on its own, absent
     optional fields as ``None``.
