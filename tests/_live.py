@@ -1,6 +1,8 @@
-"""What the long-running suites (chaos, soak) watch: the server's side and the process's.
+"""Sandboxes served for real, and what the long-running suites watch of them.
 
-The chaos and soak suites put one ``AsyncFino`` through thousands of calls against
+``serve_sandbox_process`` runs the sandbox's command line in its own process, and
+``SwitchApp`` lets one loopback server serve each test's sandbox in turn. The chaos
+and soak suites put one ``AsyncFino`` through thousands of calls against
 a sandbox on a real loopback socket; these helpers observe what the client cannot
 report about itself: how many auth calls the server saw at once, which tokens it
 issued (so the logs can be searched for them), the TCP connections still open,
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,3 +125,36 @@ def rss_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+class SwitchApp:
+    """An ASGI app that passes every request to ``target``, a sandbox a test sets.
+
+    One loopback server for a whole session, pointed at each test's sandbox in turn:
+    starting and stopping uvicorn per test would dominate the run time.
+    """
+
+    def __init__(self) -> None:
+        self.target: Sandbox | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.target is not None, "no sandbox is being served"
+        await self.target(scope, receive, send)
+
+
+@contextmanager
+def serve_sandbox_process(command: list[str]) -> Iterator[dict[str, str]]:
+    """Run a sandbox command line in its own process; yield the FINOOS_* lines it prints."""
+    # The context manager closes the pipe; terminate() first so it does not wait forever.
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:  # noqa: S603
+        try:
+            assert server.stdout is not None
+            env: dict[str, str] = {}
+            while len(env) < 3:
+                line = server.stdout.readline()
+                assert line, f"{command} exited before printing its FINOOS_* lines"
+                key, _, value = line.strip().partition("=")
+                env[key] = value
+            yield env
+        finally:
+            server.terminate()

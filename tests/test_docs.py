@@ -32,6 +32,8 @@ from typing import Any
 import attrs
 import pytest
 
+from ._live import serve_sandbox_process
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> *)```python\b.*$")
@@ -158,20 +160,8 @@ def sandbox_server() -> Iterator[dict[str, str]]:
     """``finoos sandbox --port 0`` in its own process; yields the FINOOS_* lines it prints."""
     script = Path(sys.executable).with_name("finoos")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "finoos_async"]
-    command += ["sandbox", "--port", "0"]
-    # The context manager closes the pipe; terminate() first so it does not wait forever.
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:  # noqa: S603
-        try:
-            assert server.stdout is not None
-            env: dict[str, str] = {}
-            while len(env) < 3:
-                line = server.stdout.readline()
-                assert line, "finoos sandbox exited before printing its FINOOS_* lines"
-                key, _, value = line.strip().partition("=")
-                env[key] = value
-            yield env
-        finally:
-            server.terminate()
+    with serve_sandbox_process([*command, "sandbox", "--port", "0"]) as env:
+        yield env
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.id for example in EXAMPLES])

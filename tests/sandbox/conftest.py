@@ -13,21 +13,11 @@ import pytest
 
 from finoos_async._json import loads
 from finoos_async.sandbox import FakeClock, Sandbox
-from finoos_async.sandbox._http import Receive, Scope, Send
 from finoos_async.sandbox._server import serve_in_thread
 
+from .._live import SwitchApp
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-
-
-class _SwitchApp:
-    # One server for the whole session, pointed at each test's sandbox in turn:
-    # starting and stopping uvicorn per test would dominate the run time.
-    def __init__(self) -> None:
-        self.target: Sandbox | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.target is not None, "no sandbox is being served"
-        await self.target(scope, receive, send)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +27,9 @@ def tls_context() -> ssl.SSLContext:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[tuple[_SwitchApp, str]]:
+def live_server() -> Iterator[tuple[SwitchApp, str]]:
     """A uvicorn server in a thread, serving whichever sandbox a test points it at."""
-    switch = _SwitchApp()
+    switch = SwitchApp()
     with serve_in_thread(switch) as origin:
         yield switch, origin
 
@@ -97,7 +87,7 @@ def mode(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def connect(mode: str, request: pytest.FixtureRequest) -> Iterator[Connect]:
     """Open an :class:`Api` on a sandbox the test built, served the ``mode`` way."""
-    live: tuple[_SwitchApp, str] | None = None
+    live: tuple[SwitchApp, str] | None = None
     if mode == "socket":
         live = request.getfixturevalue("live_server")
         tls = request.getfixturevalue("tls_context")

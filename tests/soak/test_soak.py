@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -28,7 +27,7 @@ import pytest
 from finoos_async import AsyncFino, Login, _json
 from finoos_async._converter import make_converter
 
-from .._live import established_to, live_tasks, port_of, rss_mib
+from .._live import established_to, live_tasks, port_of, rss_mib, serve_sandbox_process
 
 pytestmark = pytest.mark.anyio
 
@@ -52,19 +51,8 @@ def sandbox_process() -> Iterator[dict[str, str]]:
     """The sandbox served by its own process on loopback; yields its FINOOS_* settings."""
     command = [sys.executable, "-m", "finoos_async.sandbox", "--port", "0"]
     command += ["--access-ttl", str(ACCESS_TTL), "--refresh-ttl", "30"]
-    # The context manager closes the pipe; terminate() first so it does not wait forever.
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:  # noqa: S603
-        try:
-            assert server.stdout is not None
-            env: dict[str, str] = {}
-            while len(env) < 3:
-                line = server.stdout.readline()
-                assert line, "the sandbox exited before printing its address"
-                key, _, value = line.strip().partition("=")
-                env[key] = value
-            yield env
-        finally:
-            server.terminate()
+    with serve_sandbox_process(command) as env:
+        yield env
 
 
 @attrs.define

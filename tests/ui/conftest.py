@@ -31,6 +31,8 @@ from finoos_async.sandbox import FakeClock, Sandbox
 from finoos_async.sandbox._http import Receive, Scope, Send
 from finoos_async.sandbox._server import serve_in_thread
 
+from .._live import SwitchApp
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
@@ -76,16 +78,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-class _SwitchApp:
-    # One server for the session, pointed at each test's sandbox in turn.
-    def __init__(self) -> None:
-        self.target: Sandbox | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.target is not None, "no sandbox is being served"
-        await self.target(scope, receive, send)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, for one test module; skips when it is absent.
@@ -115,8 +107,8 @@ async def _app(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 @pytest.fixture(scope="session")
-def _server() -> Iterator[tuple[_SwitchApp, str]]:
-    switch = _SwitchApp()
+def _server() -> Iterator[tuple[SwitchApp, str]]:
+    switch = SwitchApp()
     with serve_in_thread(switch) as origin:
         yield switch, origin
 
@@ -174,7 +166,7 @@ class Served:
 
 
 @pytest.fixture
-def served(_server: tuple[_SwitchApp, str], app_urls: dict[str, str]) -> Iterator[Served]:
+def served(_server: tuple[SwitchApp, str], app_urls: dict[str, str]) -> Iterator[Served]:
     """A fresh sandbox on a fake clock, served on the session's loopback port."""
     switch, origin = _server
     clock = FakeClock(start=1_000_000.0)
