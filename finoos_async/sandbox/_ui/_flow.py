@@ -100,31 +100,44 @@ def _form(request: Request) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items()}
 
 
-def _live_session(handler: SessionHandler) -> Handler:
-    """Wrap ``handler`` so it only ever sees a known, unused, unexpired session."""
+def _live_session(step: str | None) -> Callable[[SessionHandler], Handler]:
+    """Wrap a handler so it only ever sees a known, unused, unexpired session.
 
-    def checked(state: State, request: Request) -> Response:
-        session = state.sessions.get(request.params["sessionID"])
-        if session is None:
-            return _html(404, _pages.unknown_session_page())
-        if session.progress.outcome is not None:
-            page = _pages.ended_page(
-                "This session was already used",
-                "A connect session works once. Ask the app to start a new one.",
-                session.error_url,
-            )
-            return _html(410, page)
-        if state.clock() >= session.expires_at:
-            page = _pages.ended_page(
-                "This session has expired",
-                "Connect sessions must be finished within "
-                f"{_duration(state.connect_session_ttl)}. Ask the app to start a new one.",
-                session.error_url,
-            )
-            return _html(410, page)
-        return handler(state, request, session)
+    With a ``step``, a session that is at another step is redirected there first,
+    so what the step needs (a bank; a TAN) is there when the handler runs.
+    """
 
-    return checked
+    def wrap(handler: SessionHandler) -> Handler:
+        def checked(state: State, request: Request) -> Response:
+            return _checked(state, request, step, handler)
+
+        return checked
+
+    return wrap
+
+
+def _checked(state: State, request: Request, step: str | None, handler: SessionHandler) -> Response:
+    """Run ``handler`` if the session is known, unused, unexpired and at ``step``."""
+    session = state.sessions.get(request.params["sessionID"])
+    if session is None:
+        return _html(404, _pages.unknown_session_page())
+    if session.progress.outcome is not None:
+        page = _pages.ended_page(
+            "This session was already used",
+            "A connect session works once. Ask the app to start a new one.",
+            session.error_url,
+        )
+        return _html(410, page)
+    if state.clock() >= session.expires_at:
+        page = _pages.ended_page(
+            "This session has expired",
+            "Connect sessions must be finished within "
+            f"{_duration(state.connect_session_ttl)}. Ask the app to start a new one.",
+            session.error_url,
+        )
+        return _html(410, page)
+    redirect = None if step is None else _misplaced(session, step)
+    return redirect if redirect is not None else handler(state, request, session)
 
 
 def _duration(seconds: float) -> str:
@@ -151,11 +164,7 @@ def _expected_tan(session: ConnectSession) -> str:
 
 
 def _misplaced(session: ConnectSession, step: str) -> Response | None:
-    """A redirect to the step the session is really at, if that is not ``step``.
-
-    Handlers of the login and TAN steps call it first, so what those steps need
-    (a bank; a TAN) is there once it returned ``None``.
-    """
+    """A redirect to the step the session is really at, if that is not ``step``."""
     progress = session.progress
     if progress.tan is not None:
         actual = "tan"
@@ -178,22 +187,16 @@ def _wrong(what: str, session: ConnectSession) -> str:
     return f"{what} {left} attempt{'' if left == 1 else 's'} left."
 
 
-@_live_session
+@_live_session("bank")
 def show_banks(state: State, request: Request, session: ConnectSession) -> Response:
-    redirect = _misplaced(session, "bank")
-    if redirect is not None:
-        return redirect
     fields = parse_qs(request.query, keep_blank_values=True)
     query = fields.get("q", [""])[0]
     page = _pages.bank_list_page(_screen(state, session), query, find_banks(query))
     return _html(200, page)
 
 
-@_live_session
+@_live_session("bank")
 def choose_bank(state: State, request: Request, session: ConnectSession) -> Response:
-    redirect = _misplaced(session, "bank")
-    if redirect is not None:
-        return redirect
     bank = bank_by_code(_form(request).get("bank", ""))
     if bank is None:  # a hand-made post: show the list again
         return _see_other(_base(session))
@@ -201,11 +204,8 @@ def choose_bank(state: State, request: Request, session: ConnectSession) -> Resp
     return _see_other(f"{_base(session)}/login")
 
 
-@_live_session
+@_live_session("login")
 def show_login(state: State, request: Request, session: ConnectSession) -> Response:
-    redirect = _misplaced(session, "login")
-    if redirect is not None:
-        return redirect
     bank = _chosen_bank(session)
     error = None
     if session.progress.failures:
@@ -213,11 +213,8 @@ def show_login(state: State, request: Request, session: ConnectSession) -> Respo
     return _html(200, _pages.login_page(_screen(state, session), bank, error))
 
 
-@_live_session
+@_live_session("login")
 def submit_login(state: State, request: Request, session: ConnectSession) -> Response:
-    redirect = _misplaced(session, "login")
-    if redirect is not None:
-        return redirect
     bank = _chosen_bank(session)
     if bank.fails_at_login:
         return _leave(session, "error")
@@ -234,11 +231,8 @@ def submit_login(state: State, request: Request, session: ConnectSession) -> Res
     return _see_other(f"{_base(session)}/tan")
 
 
-@_live_session
+@_live_session("tan")
 def show_tan(state: State, request: Request, session: ConnectSession) -> Response:
-    redirect = _misplaced(session, "tan")
-    if redirect is not None:
-        return redirect
     bank, tan = _chosen_bank(session), _expected_tan(session)
     error = _wrong("The TAN is wrong.", session) if session.progress.failures else None
     number = bank.tans - session.progress.tans_left + 1
@@ -246,11 +240,8 @@ def show_tan(state: State, request: Request, session: ConnectSession) -> Respons
     return _html(200, page)
 
 
-@_live_session
+@_live_session("tan")
 def submit_tan(state: State, request: Request, session: ConnectSession) -> Response:
-    redirect = _misplaced(session, "tan")
-    if redirect is not None:
-        return redirect
     bank, tan = _chosen_bank(session), _expected_tan(session)
     progress = session.progress
     if _form(request).get("tan", "").strip() != tan:
@@ -267,7 +258,7 @@ def submit_tan(state: State, request: Request, session: ConnectSession) -> Respo
     return _leave(session, "redirect")
 
 
-@_live_session
+@_live_session(None)
 def exit_flow(state: State, request: Request, session: ConnectSession) -> Response:
     return _leave(session, "exit")
 
